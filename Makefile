@@ -1,0 +1,42 @@
+# Kennisbank Marketing. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+OUT ?= output
+PORT ?= 8001
+
+.PHONY: help install run build check serve test sample clean
+
+help: ## Show this list
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/kennisbank: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/kennisbank ## Create .venv and install the project with its test tools
+
+$(OUT)/kennisbank.db: $(BIN)/kennisbank pipeline/data/voorbeeld-kennisbank.xlsx $(wildcard schemas/*.yml pipeline/*.py)
+	$(BIN)/kennisbank build --out $(OUT)
+
+build: $(OUT)/kennisbank.db ## Build the catalogue from the embedded sample into output/
+
+check: install ## Validate the embedded sample and print the findings
+	$(BIN)/kennisbank check
+
+run: build ## Install, build the sample and serve it on http://127.0.0.1:8001/
+	$(BIN)/kennisbank serve --db $(OUT)/kennisbank.db --port $(PORT)
+
+serve: ## Serve the existing catalogue
+	$(BIN)/kennisbank serve --db $(OUT)/kennisbank.db --port $(PORT)
+
+test: install ## Install the test dependencies and run the whole suite
+	$(BIN)/python -m pytest -q
+
+sample: install ## Regenerate the embedded sample workbook (fictional data)
+	$(BIN)/python -m pipeline.sample_workbook pipeline/data/voorbeeld-kennisbank.xlsx
+
+clean: ## Remove generated output (keeps .venv)
+	rm -rf $(OUT)/*.db $(OUT)/raw $(OUT)/rapporten

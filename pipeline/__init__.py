@@ -1,0 +1,1 @@
+"""Kennisbank Marketing: from the libraries' shared workbook to a Datasette catalogue."""

@@ -1,0 +1,113 @@
+"""The immutable snapshot: what was read from a source, exactly as received.
+
+Shape (JSON, one file per run under ``DIR/raw/``)::
+
+    {
+      "formaat": 1,
+      "bron": {"soort": "xlsx" | "ods" | "csv" | "google" | "voorbeeld",
+               "locatie": "<path or URL>", "spreadsheet_id": null | "<key>",
+               "titel": "<workbook title>", "gewijzigd": null | "<ISO time>",
+               "render_opties": null | {"valueRenderOption": ..., "dateTimeRenderOption": ...}},
+      "opgehaald": "<ISO time, UTC>",
+      "tabbladen": [{"titel": "Acties", "tab_id": 0, "waarden": [[cell, ...], ...]}],
+      "inhoud_hash": "<sha256 of the tabs' titles and values>"
+    }
+
+``waarden`` is a list of rows; row ``i`` (0-based) is sheet row ``i + 1``. Trailing empty cells
+and rows may be missing (the Sheets API drops them). A cell is a string, a number (int/float;
+under date columns a spreadsheet serial day count from 1899-12-30), a bool, or null.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+
+Cell = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class Tab:
+    title: str
+    values: list[list[Cell]]
+    tab_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    source: dict[str, Any]
+    tabs: list[Tab]
+    fetched_at: str = field(default_factory=lambda: utc_now())
+
+    def tab(self, title: str) -> Tab | None:
+        """The tab with this title, matched case- and space-insensitively."""
+        wanted = title.strip().casefold()
+        for tab in self.tabs:
+            if tab.title.strip().casefold() == wanted:
+                return tab
+        return None
+
+    @property
+    def content_hash(self) -> str:
+        return hash_tabs(self.tabs)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "formaat": FORMAT_VERSION,
+            "bron": self.source,
+            "opgehaald": self.fetched_at,
+            "tabbladen": [
+                {"titel": t.title, "tab_id": t.tab_id, "waarden": t.values} for t in self.tabs
+            ],
+            "inhoud_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Snapshot":
+        if data.get("formaat") != FORMAT_VERSION or "tabbladen" not in data:
+            raise ValueError("geen momentopname van de kennisbank (onbekend formaat)")
+        tabs = [
+            Tab(title=t["titel"], values=t.get("waarden") or [], tab_id=t.get("tab_id"))
+            for t in data["tabbladen"]
+        ]
+        return cls(source=data.get("bron") or {}, tabs=tabs, fetched_at=data.get("opgehaald", ""))
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def hash_tabs(tabs: list[Tab]) -> str:
+    payload = json.dumps(
+        [[t.title, t.values] for t in tabs], ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def write_snapshot(snapshot: Snapshot, raw_dir: Path) -> Path:
+    """Write the snapshot once, read-only; an identical snapshot of the same moment is reused."""
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    stamp = snapshot.fetched_at.replace(":", "").replace("-", "")
+    path = raw_dir / f"{stamp}-{snapshot.content_hash[:12]}.json"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".json.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(snapshot.to_json(), fh, ensure_ascii=False)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, 0o444)
+    os.replace(tmp, path)
+    return path
+
+
+def read_snapshot(path: Path) -> Snapshot:
+    with open(path, encoding="utf-8") as fh:
+        return Snapshot.from_json(json.load(fh))
