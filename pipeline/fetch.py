@@ -1,0 +1,160 @@
+"""Fetch: read a source into a Snapshot. The only stage that touches the outside world.
+
+Sources: a Google Sheet (URL or ``gsheet:KEY``, see gsheet.py), an .xlsx/.xlsm, an .ods, a folder
+of .csv files named after the tabs, a snapshot .json of an earlier run, or nothing: the embedded
+sample workbook. Local files produce the same shape as the Google Sheets API under
+UNFORMATTED_VALUE + SERIAL_NUMBER: numbers as numbers, date cells as serial day counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import zipfile
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Iterable
+
+from .config import SAMPLE_WORKBOOK
+from .errors import SourceError
+from .snapshot import Cell, Snapshot, Tab, read_snapshot
+
+READ_TABS = ("Acties", "Bibliotheken", "Keuzelijsten")
+REQUIRED_TABS = ("Acties", "Bibliotheken")
+SERIAL_EPOCH = datetime(1899, 12, 30)
+
+
+def read_source(source: str | None) -> Snapshot:
+    """Read any supported source; raise SourceError with a Dutch message when it cannot."""
+    if source is None:
+        return _with_source(read_xlsx(SAMPLE_WORKBOOK), soort="voorbeeld")
+    if is_google_source(source):
+        from . import gsheet
+
+        return gsheet.read_google_sheet(source, tabs=READ_TABS, required=REQUIRED_TABS)
+    path = Path(source)
+    if not path.exists():
+        raise SourceError(f"De bron '{source}' bestaat niet.")
+    suffix = path.suffix.casefold()
+    if path.is_dir():
+        return read_csv_folder(path)
+    if suffix == ".csv":
+        return read_csv_folder(path.parent)
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    if suffix == ".ods":
+        return read_ods(path)
+    if suffix == ".json":
+        return read_snapshot_file(path)
+    raise SourceError(
+        f"De bron '{source}' wordt niet herkend: gebruik een .xlsx, .ods, een map met .csv-"
+        f"bestanden, een momentopname (.json) of de link van een Google Sheet."
+    )
+
+
+def is_google_source(source: str) -> bool:
+    return source.startswith(("gsheet:", "https://docs.google.com/spreadsheets/"))
+
+
+def _with_source(snapshot: Snapshot, **changes: Any) -> Snapshot:
+    return Snapshot(source={**snapshot.source, **changes}, tabs=snapshot.tabs,
+                    fetched_at=snapshot.fetched_at)
+
+
+def _select_tabs(found: dict[str, list[list[Cell]]], where: str) -> list[Tab]:
+    by_key = {title.strip().casefold(): title for title in found}
+    missing = [t for t in REQUIRED_TABS if t.casefold() not in by_key]
+    if missing:
+        present = ", ".join(f"'{t}'" for t in found) or "geen"
+        names = " en ".join(f"'{t}'" for t in missing)
+        raise SourceError(f"Tabblad {names} ontbreekt in {where} (gevonden: {present}).")
+    return [Tab(title=t, values=found[by_key[t.casefold()]])
+            for t in READ_TABS if t.casefold() in by_key]
+
+
+def trim(rows: Iterable[Iterable[Cell]]) -> list[list[Cell]]:
+    """Drop trailing empty cells and trailing empty rows, as the Sheets API does."""
+    out: list[list[Cell]] = []
+    for row in rows:
+        cells = list(row)
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        out.append(cells)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def to_cell(value: Any) -> Cell:
+    """A spreadsheet value as the Sheets API's UNFORMATTED_VALUE/SERIAL_NUMBER would give it."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return None if math.isnan(value) else (int(value) if value.is_integer() else value)
+    if isinstance(value, datetime):
+        delta = value.replace(tzinfo=None) - SERIAL_EPOCH
+        serial = delta.days + delta.seconds / 86400
+        return int(serial) if float(serial).is_integer() else serial
+    if isinstance(value, date):
+        return (value - SERIAL_EPOCH.date()).days
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        return to_cell(value.to_pydatetime())
+    return str(value)
+
+
+def read_xlsx(path: Path) -> Snapshot:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise SourceError(f"'{path.name}' is geen leesbaar Excel-bestand ({exc}).") from None
+    try:
+        found = {ws.title: trim([to_cell(v) for v in row] for row in ws.iter_rows(values_only=True))
+                 for ws in workbook.worksheets}
+        title = workbook.properties.title or path.stem
+    finally:
+        workbook.close()
+    return Snapshot(source={"soort": "xlsx", "locatie": str(path), "titel": title},
+                    tabs=_select_tabs(found, f"'{path.name}'"))
+
+
+def read_ods(path: Path) -> Snapshot:
+    import pandas as pd
+
+    try:
+        sheets = pd.read_excel(path, sheet_name=None, header=None, engine="odf", dtype=object)
+    except Exception as exc:  # odfpy raises a variety of parser errors
+        raise SourceError(f"'{path.name}' is geen leesbaar OpenDocument-bestand ({exc}).") from None
+    found = {title: trim([to_cell(v) for v in row] for row in frame.itertuples(index=False))
+             for title, frame in sheets.items()}
+    return Snapshot(source={"soort": "ods", "locatie": str(path), "titel": path.stem},
+                    tabs=_select_tabs(found, f"'{path.name}'"))
+
+
+def read_csv_folder(folder: Path) -> Snapshot:
+    found = {}
+    for path in sorted(folder.glob("*.csv")):
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            text = path.read_text(encoding="cp1252")
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        found[path.stem] = trim(csv.reader(io.StringIO(text, newline=""), dialect))
+    return Snapshot(source={"soort": "csv", "locatie": str(folder), "titel": folder.name},
+                    tabs=_select_tabs(found, f"de map '{folder}'"))
+
+
+def read_snapshot_file(path: Path) -> Snapshot:
+    try:
+        snapshot = read_snapshot(path)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise SourceError(f"'{path.name}' is geen leesbare momentopname ({exc}).") from None
+    _select_tabs({t.title: t.values for t in snapshot.tabs}, f"'{path.name}'")
+    return snapshot

@@ -1,0 +1,248 @@
+"""Load: the public catalogue (kennisbank.db, built aside and swapped in with one rename) and the
+coordinators' history (beheer.db, appended to, never rebuilt)."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+import sqlite_utils
+
+from .config import ACTIES, BIBLIOTHEKEN, Field, load_fields
+from .process import PUBLISHED, RAW_COLUMN, REJECTED, WITHHELD, Outcome
+
+CATALOGUE = "kennisbank.db"
+HISTORY = "beheer.db"
+
+# Column order of `acties` as readers see it: title first, then who, when, what, results.
+DERIVED_COLUMNS = {
+    "provincie": str, "jaar": int, "kwartaal": str, "duur_dagen": int, "status": str,
+    "budget_klasse": str, "kosten_per_nieuw_lid": float, "kosten_per_deelnemer": float,
+    "realisatie_pct": float, "compleetheid": int, "ontbreekt": str, "rij": int,
+}
+LEADING = ["actie_id", "titel", "bibliotheek", "provincie", "startdatum", "einddatum", "jaar",
+           "kwartaal", "status"]
+FTS_COLUMNS = ["titel", "omschrijving", "aanleiding", "resultaten_toelichting", "wat_werkte",
+               "wat_werkte_niet", "tip"]
+FACET_COLUMNS = ["bibliotheek", "provincie", "jaar", "kwartaal", "status", "doel_behaald",
+                 "budget_klasse", "landelijke_campagne", "aanbod", "kpi", "meetmethode",
+                 "startdatum"]
+SQL_TYPES = {"bedrag": float, "getal": float, "geheel": int, "breedtegraad": float,
+             "lengtegraad": float}
+
+
+def public_fields(tab: str) -> list[Field]:
+    """Fields that may appear in the public catalogue: no personal data, no Delen flag."""
+    return [f for f in load_fields()[tab] if f.publiek and f.veld != "delen"]
+
+
+def action_columns() -> dict[str, type]:
+    columns = {f.veld: SQL_TYPES.get(f.type, str) for f in public_fields(ACTIES)}
+    columns.update(DERIVED_COLUMNS)
+    ordered = {c: columns[c] for c in LEADING}
+    ordered.update({c: t for c, t in columns.items() if c not in ordered})
+    return ordered
+
+
+def to_sql_value(value: Any) -> Any:
+    """Lists as JSON arrays of strings; NaN/NA as NULL; whole floats of int columns as int."""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def records(frame: pd.DataFrame, columns: dict[str, type]) -> Iterable[dict[str, Any]]:
+    for row in frame[list(columns)].itertuples(index=False, name=None):
+        record = {}
+        for (column, kind), value in zip(columns.items(), row):
+            value = to_sql_value(value)
+            if kind is int and isinstance(value, float):
+                value = int(value)
+            record[column] = value
+        yield record
+
+
+# ------------------------------------------------------------------------ kennisbank.db
+
+def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
+    """Build the catalogue in a temporary file next to the target, then swap it in atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / CATALOGUE
+    tmp = out_dir / f".{CATALOGUE}.{os.getpid()}.tmp"
+    tmp.unlink(missing_ok=True)
+    try:
+        db = sqlite_utils.Database(tmp)
+        save_libraries(db, outcome)
+        save_vocabularies(db, outcome)
+        save_actions(db, outcome)
+        ensure_catalogue_shape(db)
+        db.conn.commit()
+        db.conn.execute("VACUUM")
+        db.conn.close()
+        _fsync(tmp)
+        os.replace(tmp, target)
+        _fsync_dir(out_dir)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def save_libraries(db: sqlite_utils.Database, outcome: Outcome) -> None:
+    columns = {f.veld: SQL_TYPES.get(f.type, str) for f in public_fields(BIBLIOTHEKEN)}
+    counts = outcome.rows(PUBLISHED)["bibliotheek"].value_counts()
+    frame = outcome.libraries.assign(aantal_acties=outcome.libraries["naam"].map(counts)
+                                     .fillna(0).astype(int))
+    columns["aantal_acties"] = int
+    db["bibliotheken"].create(columns, pk="naam", not_null={"naam", "provincie"})
+    db["bibliotheken"].insert_all(records(frame, columns))
+
+
+def save_vocabularies(db: sqlite_utils.Database, outcome: Outcome) -> None:
+    for name, vocab in outcome.vocabularies.items():
+        table = db[f"keuzelijst_{name}"]
+        table.create({"label": str, "omschrijving": str, "volgorde": int, "uit_werkblad": int},
+                     pk="label", not_null={"label"})
+        table.insert_all(
+            {"label": label, "omschrijving": vocab.descriptions.get(label), "volgorde": i + 1,
+             "uit_werkblad": int(label in vocab.added)}
+            for i, label in enumerate(vocab.labels)
+        )
+
+
+def save_actions(db: sqlite_utils.Database, outcome: Outcome) -> None:
+    columns = action_columns()
+    required = {f.veld for f in public_fields(ACTIES) if f.required} | {"actie_id", "rij"}
+    db["acties"].create(columns, pk="actie_id", not_null=required,
+                        foreign_keys=[("bibliotheek", "bibliotheken", "naam")])
+    published = outcome.rows(PUBLISHED).sort_values(["startdatum", "rij"], ascending=[False, True])
+    db["acties"].insert_all(records(published, columns), batch_size=1000)
+
+
+def ensure_catalogue_shape(db: sqlite_utils.Database) -> None:
+    """Idempotent: full-text search and the facet indexes."""
+    db["acties"].enable_fts(FTS_COLUMNS, create_triggers=False,
+                            tokenize="unicode61 remove_diacritics 2", replace=True)
+    for column in FACET_COLUMNS:
+        db["acties"].create_index([column], if_not_exists=True)
+    db["acties"].create_index(["startdatum", "actie_id"], if_not_exists=True)
+    db.analyze()
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ------------------------------------------------------------------------ beheer.db
+
+HISTORY_TABLES = {
+    "runs": {"run_id": str, "bron": str, "bron_soort": str, "snapshot": str, "inhoud_hash": str,
+             "gestart": str, "beeindigd": str, "status": str, "foutmelding": str,
+             "peildatum": str, "rijen_gelezen": int, "gepubliceerd": int, "onvolledig": int,
+             "afgekeurd": int, "niet_gedeeld": int, "bibliotheken": int, "fouten": int,
+             "waarschuwingen": int, "info": int},
+    "meldingen": {"run_id": str, "tabblad": str, "rij": int, "actie_id": str,
+                  "bibliotheek": str, "veld": str, "kop": str, "ernst": str, "code": str,
+                  "bericht": str, "hint": str, "waarde": str},
+    "rijen": {"run_id": str, "tabblad": str, "rij": int, "actie_id": str, "bibliotheek": str,
+              "titel": str, "uitkomst": str, "compleetheid": int, "ontbreekt": str},
+    "afgekeurd": {"run_id": str, "tabblad": str, "rij": int, "actie_id": str,
+                  "bibliotheek": str, "titel": str, "redenen": str, "waarden": str},
+    "niet_gedeeld": {"run_id": str, "rij": int, "actie_id": str, "bibliotheek": str,
+                     "titel": str, "waarden": str},
+    "bibliotheken": {"naam": str, "provincie": str, "email": str, "website": str},
+}
+
+
+def open_history(out_dir: Path) -> sqlite_utils.Database:
+    """beheer.db with its tables in place (created once, kept across runs)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(out_dir / HISTORY)
+    for name, columns in HISTORY_TABLES.items():
+        if name == "runs":
+            db[name].create(columns, pk="run_id", if_not_exists=True)
+        elif name == "bibliotheken":
+            db[name].create(columns, pk="naam", if_not_exists=True)
+        else:
+            db[name].create(columns, if_not_exists=True,
+                            foreign_keys=[("run_id", "runs", "run_id")])
+    for name in ("meldingen", "rijen", "afgekeurd", "niet_gedeeld"):
+        db[name].create_index(["run_id"], if_not_exists=True)
+    return db
+
+
+def record_run(db: sqlite_utils.Database, run: dict[str, Any], outcome: Outcome | None) -> None:
+    """One row in runs; with an outcome also its findings, row outcomes and kept rows."""
+    with db.conn:
+        db["runs"].insert(run, replace=True)
+        if outcome is None:
+            return
+        run_id = run["run_id"]
+        actions = outcome.actions
+        libraries_by_row = dict(zip(actions["rij"], actions["bibliotheek"]))
+        findings = outcome.findings.assign(run_id=run_id)
+        findings["bibliotheek"] = [
+            libraries_by_row.get(r) if t == ACTIES else _library_of_row(outcome, r)
+            for t, r in zip(findings["tabblad"], findings["rij"])
+        ]
+        db["meldingen"].insert_all(records(findings, HISTORY_TABLES["meldingen"]))
+        db["rijen"].insert_all(records(
+            actions.assign(run_id=run_id, tabblad=ACTIES),
+            HISTORY_TABLES["rijen"]))
+        save_kept_rows(db, outcome, run_id)
+        db["bibliotheken"].delete_where()
+        db["bibliotheken"].insert_all(records(outcome.libraries, HISTORY_TABLES["bibliotheken"]))
+
+
+def _library_of_row(outcome: Outcome, row: Any) -> str | None:
+    match = outcome.raw_libraries.loc[outcome.raw_libraries["rij"] == row, "naam"]
+    return str(match.iloc[0]) if len(match) and match.iloc[0] is not None else None
+
+
+def save_kept_rows(db: sqlite_utils.Database, outcome: Outcome, run_id: str) -> None:
+    """Rejected and withheld rows, complete: every raw value (also of unknown columns)."""
+    raw = outcome.raw_actions.set_index("rij")[RAW_COLUMN]
+    errors = outcome.findings[outcome.findings["ernst"] == "fout"]
+    reasons = errors.groupby(["tabblad", "rij"])["bericht"].apply(lambda s: " | ".join(s))
+    kept = []
+    for row in outcome.rows(REJECTED).itertuples():
+        kept.append({"run_id": run_id, "tabblad": ACTIES, "rij": row.rij,
+                     "actie_id": row.actie_id, "bibliotheek": row.bibliotheek,
+                     "titel": row.titel, "redenen": reasons.get((ACTIES, row.rij)),
+                     "waarden": json.dumps(raw[row.rij], ensure_ascii=False, default=str)})
+    raw_libs = outcome.raw_libraries.set_index("rij")
+    for row, status in zip(outcome.raw_libraries["rij"], outcome.library_outcome):
+        if status == REJECTED:
+            kept.append({"run_id": run_id, "tabblad": BIBLIOTHEKEN, "rij": row,
+                         "actie_id": None, "bibliotheek": _library_of_row(outcome, row),
+                         "titel": None, "redenen": reasons.get((BIBLIOTHEKEN, row)),
+                         "waarden": json.dumps(raw_libs.at[row, RAW_COLUMN], ensure_ascii=False,
+                                               default=str)})
+    db["afgekeurd"].insert_all(kept)
+    db["niet_gedeeld"].insert_all(
+        {"run_id": run_id, "rij": row.rij, "actie_id": row.actie_id,
+         "bibliotheek": row.bibliotheek, "titel": row.titel,
+         "waarden": json.dumps(raw[row.rij], ensure_ascii=False, default=str)}
+        for row in outcome.rows(WITHHELD).itertuples()
+    )
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
