@@ -46,7 +46,7 @@ class Findings:
     """Collects findings of one run; ``frame()`` turns them into the meldingen table."""
 
     rows: list[dict[str, Any]] = field(default_factory=list)
-    _cells: set[tuple[str, int | None, str | None]] = field(default_factory=set)
+    _cells: set[tuple[str, int | None, str | None, str]] = field(default_factory=set)
 
     def add(self, code: str, tab: str, row: int | None, veld: str | None = None,
             kop: str | None = None, waarde: Any = None, **extra: Any) -> None:
@@ -56,7 +56,7 @@ class Findings:
         values = _Lenient(extra, kop=kop, waarde=_shown(waarde), tabblad=tab,
                           voorbeeld=example_for(f))
         formatter = string.Formatter()
-        self._cells.add((tab, row, veld))
+        self._cells.add((tab, row, veld, spec["ernst"]))
         self.rows.append({
             "tabblad": tab, "rij": row, "actie_id": None, "veld": veld, "kop": kop,
             "ernst": spec["ernst"], "code": code,
@@ -65,9 +65,11 @@ class Findings:
             "waarde": None if waarde is None else str(waarde),
         })
 
-    def has(self, tab: str, row: int, veld: str) -> bool:
-        """Whether a finding already explains this cell (then 'empty' is not reported again)."""
-        return (tab, row, veld) in self._cells
+    def has(self, tab: str, row: int, veld: str, severity: str | None = None) -> bool:
+        """Whether a finding (of this severity) already explains this cell; then 'empty' is
+        not reported again."""
+        return (tab, row, veld, severity) in self._cells or (
+            severity is None and any((tab, row, veld, s) in self._cells for s in SEVERITIES))
 
     def codes_for(self, tab: str, row: int) -> list[str]:
         return [r["code"] for r in self.rows if r["tabblad"] == tab and r["rij"] == row]

@@ -260,7 +260,9 @@ def parser_for(f: Field, vocabularies: dict[str, Vocabulary],
 
 
 def _hashable(cell: Any) -> Cell:
-    return cell if cell is None or isinstance(cell, (str, int, float, bool)) else str(cell)
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return None
+    return cell if isinstance(cell, (str, int, float, bool)) else str(cell)
 
 
 def parse_columns(raw: RawTab, fields: tuple[Field, ...], findings: Findings,
@@ -269,9 +271,11 @@ def parse_columns(raw: RawTab, fields: tuple[Field, ...], findings: Findings,
     clean = pd.DataFrame({"rij": raw.frame["rij"]}, index=raw.frame.index)
     for f in fields:
         parse = parser_for(f, vocabularies, libraries)
-        column = raw.frame[f.veld].map(_hashable)
-        parsed = {value: parse(value) for value in pd.unique(column)}
-        clean[f.veld] = column.map(lambda v: parsed[v].value).astype(object)
+        column = pd.Series([_hashable(v) for v in raw.frame[f.veld]], index=raw.frame.index,
+                           dtype=object)
+        parsed = {value: parse(value) for value in dict.fromkeys(column)}
+        clean[f.veld] = pd.Series([parsed[v].value for v in column], index=column.index,
+                                  dtype=object)
         with_issues = [v for v, p in parsed.items() if p.issues]
         if not with_issues:
             continue

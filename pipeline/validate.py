@@ -52,7 +52,7 @@ def validate_clean(frame: pd.DataFrame, schema: pa.DataFrameSchema, tab: str,
         value = frame.at[index, column] if column in frame.columns else case.failure_case
         row = int(frame.at[index, "rij"])
         if code == NOT_NULLABLE:
-            if not findings.has(tab, row, column):
+            if not findings.has(tab, row, column, "fout"):
                 findings.add("verplicht_leeg", tab, row, veld=column)
             continue
         if code not in messages:

@@ -1,0 +1,179 @@
+"""The build command end to end: files written, counts, history, and failures that change nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import FIXTURES, LIBRARIES, ACTION_HEADERS, good_action
+
+KLEIN = FIXTURES / "klein"
+CLI = [sys.executable, "-m", "pipeline.cli"]
+
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, cwd=cwd,
+                          env={"PATH": "/usr/bin:/bin", "KENNISBANK_PEILDATUM": "2026-11-28"})
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rows(db: Path, sql: str, *params):
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def write_xlsx(path: Path, acties: list[list], bibliotheken=LIBRARIES) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Acties"
+    for row in acties:
+        ws.append(row)
+    libs = wb.create_sheet("Bibliotheken")
+    for row in bibliotheken:
+        libs.append(row)
+    wb.save(path)
+    return path
+
+
+def test_build_writes_snapshot_catalogue_and_history(tmp_path):
+    result = run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "3 acties gelezen: 2 gepubliceerd (waarvan 1 onvolledig), 0 afgekeurd, 1 niet gedeeld. "
+        "Meldingen: 3 fouten, 18 waarschuwingen, 4 ter info.")
+    snapshots = list((tmp_path / "raw").glob("*.json"))
+    assert len(snapshots) == 1 and not snapshots[0].stat().st_mode & 0o222
+    db = tmp_path / "kennisbank.db"
+    assert rows(db, "select actie_id, titel, bibliotheek, startdatum, kanalen from acties "
+                    "order by rij") == [
+        ("KB-C900113456", "Kinderboekenweek 2024", "Bibliotheek Duinstreek", "2024-10-02",
+         '["Facebook", "Instagram", "Poster en flyer"]'),
+        ("HLM-1", "Digitaal Café", "Bibliotheek Veenweide", "2024-02-01", '["Lokale pers"]'),
+    ]
+    history = tmp_path / "beheer.db"
+    assert rows(history, "select status, rijen_gelezen, gepubliceerd, onvolledig, afgekeurd, "
+                         "niet_gedeeld from runs") == [("voltooid", 3, 2, 1, 0, 1)]
+    assert rows(history, "select rij, titel from niet_gedeeld") == [(5, "Zomerlezen")]
+    assert rows(history, "select tabblad, rij, bibliotheek from afgekeurd") == [
+        ("Bibliotheken", 4, "Bibliotheek Nergensland")]
+    assert rows(history, "select count(*) from meldingen") == [(25,)]
+
+
+def test_catalogue_has_the_contract_shape(tmp_path):
+    run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path))
+    db = sqlite3.connect(tmp_path / "kennisbank.db")
+    tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
+    assert tables == {
+        "acties", "bibliotheken", "acties_fts", "acties_fts_data", "acties_fts_idx",
+        "acties_fts_docsize", "acties_fts_config", "sqlite_stat1", "keuzelijst_doel",
+        "keuzelijst_doelgroep", "keuzelijst_kanaal", "keuzelijst_landelijke_campagne",
+        "keuzelijst_functie", "keuzelijst_aanbod", "keuzelijst_kpi", "keuzelijst_meetmethode"}
+    columns = [r[1] for r in db.execute("pragma table_info(acties)")]
+    assert "contactpersoon" not in columns and "contact_email" not in columns
+    assert "delen" not in columns and columns[:3] == ["actie_id", "titel", "bibliotheek"]
+    indexed = {row[0] for row in db.execute(
+            "select ii.name from pragma_index_list('acties') il "
+            "join pragma_index_info(il.name) ii")}
+    assert {"bibliotheek", "provincie", "jaar", "doel_behaald", "budget_klasse"} <= indexed
+    assert db.execute("select rowid from acties_fts where acties_fts match 'wethouder'"
+                      ).fetchall() != []
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    assert db.execute("select label, omschrijving from keuzelijst_kanaal where label='Lokale pers'"
+                      ).fetchall() == [("Lokale pers", "Krant, huis-aan-huisblad.")]
+
+
+def test_no_personal_data_or_unknown_columns_in_catalogue_bytes(tmp_path):
+    run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path))
+    data = (tmp_path / "kennisbank.db").read_bytes()
+    for secret in ["anna.devries@duinstreek.bieb-voorbeeld.nl", "Anna de Vries",
+                   "piet@veenweide.bieb-voorbeeld.nl", "Piet Jansen", "intern: niet delen",
+                   "marketing@duinstreek.bieb-voorbeeld.nl", "Zomerlezen", "Leesclub"]:
+        assert secret.encode() not in data, secret
+
+
+@pytest.mark.parametrize("break_source, message", [
+    (lambda p: p.write_bytes(b"dit is geen excel"), "'kapot.xlsx' is geen leesbaar Excel-bestand"),
+    (lambda p: write_xlsx(p, [[h for h in ACTION_HEADERS if h != "Titel"], good_action()[:3]]),
+     "Tabblad 'Acties': de verplichte kolom 'Titel' ontbreekt in de kopregel (rij 1)."),
+    (lambda p: write_xlsx(p, [ACTION_HEADERS, good_action()], bibliotheken=[["Naam", "Website"], ["X", "https://x.nl"]]),
+     "Tabblad 'Bibliotheken': de verplichte kolom 'Provincie' ontbreekt in de kopregel (rij 1)."),
+])
+def test_failed_run_leaves_catalogue_byte_identical(tmp_path, break_source, message):
+    assert run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path)).returncode == 0
+    before = digest(tmp_path / "kennisbank.db")
+    bad = tmp_path / "kapot.xlsx"
+    break_source(bad)
+    result = run_cli("build", "--source", str(bad), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(tmp_path / "kennisbank.db") == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert rows(tmp_path / "beheer.db", "select status from runs order by gestart, rowid") == [
+        ("voltooid",), ("mislukt",)]
+
+
+def test_missing_source_and_missing_tab(tmp_path):
+    result = run_cli("build", "--source", str(tmp_path / "nee.xlsx"), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"Fout: De bron '{tmp_path / 'nee.xlsx'}' bestaat niet."
+    wb = openpyxl.Workbook()
+    wb.active.title = "Acties"
+    wb.save(tmp_path / "half.xlsx")
+    result = run_cli("check", "--source", str(tmp_path / "half.xlsx"))
+    assert result.stderr.strip() == (
+        "Fout: Tabblad 'Bibliotheken' ontbreekt in 'half.xlsx' (gevonden: 'Acties').")
+
+
+def test_history_is_kept_and_snapshot_replays_identically(tmp_path):
+    run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path / "a"))
+    snapshot = next((tmp_path / "a" / "raw").glob("*.json"))
+    assert run_cli("build", "--source", str(snapshot), "--out", str(tmp_path / "a")).returncode == 0
+    run_cli("build", "--source", str(snapshot), "--out", str(tmp_path / "b"))
+    history = tmp_path / "a" / "beheer.db"
+    assert rows(history, "select count(*), count(distinct inhoud_hash) from runs") == [(2, 1)]
+    assert rows(history, "select count(distinct run_id), count(*) from meldingen") == [(2, 50)]
+    dump = "select * from acties order by actie_id"
+    assert rows(tmp_path / "a" / "kennisbank.db", dump) == rows(tmp_path / "b" / "kennisbank.db", dump)
+
+
+def test_xlsx_with_real_date_cells_equals_csv(tmp_path):
+    from datetime import date
+
+    xlsx = write_xlsx(tmp_path / "w.xlsx", [
+        ACTION_HEADERS, good_action(startdatum=date(2024, 10, 2), einddatum="13-10-2024")])
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    import csv
+    with open(folder / "Acties.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([ACTION_HEADERS, good_action()])
+    with open(folder / "Bibliotheken.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(LIBRARIES)
+    for name, source in (("x", xlsx), ("c", folder)):
+        assert run_cli("build", "--source", str(source), "--out", str(tmp_path / name)).returncode == 0
+    dump = "select * from acties"
+    assert rows(tmp_path / "x" / "kennisbank.db", dump) == rows(tmp_path / "c" / "kennisbank.db", dump)
+
+
+def test_check_exits_1_when_rows_are_rejected(tmp_path):
+    result = run_cli("check", "--source", str(KLEIN))
+    assert result.returncode == 0  # the only error is a library row; no action is rejected
+    assert "[fout] Bibliotheken, rij 4, Provincie: 'Atlantis' is geen Nederlandse provincie." in result.stdout
+    folder = tmp_path / "f"
+    shutil.copytree(KLEIN, folder)
+    text = (folder / "Acties.csv").read_text(encoding="utf-8").replace("ergens in juli;;1,250;;;;;;;;;;;;;;;;;;nee;", "ergens in juli;;1,250;;;;;;;;;;;;;;;;;;;")
+    (folder / "Acties.csv").write_text(text, encoding="utf-8")
+    result = run_cli("check", "--source", str(folder))
+    assert result.returncode == 1
+    assert "[fout] Acties, rij 5, Startdatum: 'ergens in juli' in 'Startdatum' is geen leesbare datum." in result.stdout
+    assert not (folder / "kennisbank.db").exists()
