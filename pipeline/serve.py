@@ -68,9 +68,9 @@ def serve(db_path: Path, port: int) -> None:
 
 
 def column_descriptions(tab: str) -> dict[str, str]:
-    from .config import load_fields
+    from .load import public_fields
 
-    return {f.veld: f.beschrijving for f in load_fields()[tab] if f.publiek}
+    return {f.veld: f.beschrijving for f in public_fields(tab)}
 
 
 def build_metadata() -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pipeline.snapshot import Snapshot, Tab
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+KLEIN_DIR = FIXTURES / "klein"
 TODAY = date(2026, 11, 28)
 
 ACTION_HEADERS = [f.kop for f in load_fields()["Acties"]]

@@ -1,0 +1,106 @@
+"""The catalogue in Datasette: in process with datasette.client, and served over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from pipeline.build import build
+from pipeline.serve import make_datasette
+
+from conftest import KLEIN_DIR, TODAY
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cat")
+    build(str(KLEIN_DIR), out, TODAY)
+    return out / "kennisbank.db"
+
+
+def get(db, path):
+    async def fetch():
+        return await make_datasette(db).client.get(path)
+    return asyncio.run(fetch())
+
+
+def facet_counts(data, name):
+    return {r["value"]: r["count"] for r in data["facet_results"][name]["results"]}
+
+
+def test_default_facets_with_exact_counts(catalogue):
+    response = get(catalogue, "/kennisbank/acties.json")
+    assert response.status_code == 200
+    data = response.json()
+    assert list(data["facet_results"]) == ["bibliotheek", "provincie", "jaar", "doel_behaald",
+                                           "budget_klasse", "doelen", "doelgroepen", "kanalen"]
+    assert facet_counts(data, "provincie") == {"Noord-Holland": 1, "Zuid-Holland": 1}
+    assert facet_counts(data, "jaar") == {2024: 2}
+    assert facet_counts(data, "doel_behaald") == {"ja": 1, "nee": 1}
+    assert facet_counts(data, "budget_klasse") == {"1.000 – 5.000": 1, "< 250": 1}
+    assert facet_counts(data, "kanalen") == {"Facebook": 1, "Instagram": 1, "Poster en flyer": 1,
+                                             "Lokale pers": 1}
+    assert facet_counts(data, "doelen") == {"Leesbevordering": 1, "Ledenwerving": 1,
+                                            "Deelname aan activiteiten": 1}
+
+
+def test_newest_first_and_array_filter(catalogue):
+    data = get(catalogue, "/kennisbank/acties.json?_shape=objects").json()
+    assert [r["startdatum"] for r in data["rows"]] == ["2024-10-02", "2024-02-01"]
+    data = get(catalogue, "/kennisbank/acties.json?_shape=objects&kanalen__arraycontains=Lokale+pers").json()
+    assert [r["titel"] for r in data["rows"]] == ["Digitaal Café"]
+
+
+def test_full_text_search(catalogue):
+    data = get(catalogue, "/kennisbank/acties.json?_search=wethouder&_shape=objects").json()
+    assert [r["titel"] for r in data["rows"]] == ["Kinderboekenweek 2024"]
+    html = get(catalogue, "/kennisbank/acties").text
+    assert 'name="_search"' in html
+
+
+def test_dutch_metadata_and_descriptions(catalogue):
+    html = get(catalogue, "/kennisbank/acties").text
+    assert "Marketingacties" in html
+    assert "Eén rij per marketingactie, met aanpak, kosten en resultaten." in html
+    assert "CC BY 4.0" in html
+    home = get(catalogue, "/").text
+    assert "Kennisbank Marketing" in home
+
+
+def test_arbitrary_sql_is_refused(catalogue):
+    assert get(catalogue, "/kennisbank.json?sql=select+1").status_code == 403
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_kennisbank_serve_over_http(catalogue):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(catalogue),
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/kennisbank/acties.json?_facet_array=kanalen"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    data = json.load(response)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("kennisbank serve did not answer")
+        assert facet_counts(data, "kanalen")["Lokale pers"] == 1
+        assert data["filtered_table_rows_count"] == 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
