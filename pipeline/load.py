@@ -32,6 +32,7 @@ FTS_COLUMNS = ["titel", "omschrijving", "aanleiding", "resultaten_toelichting", 
 FACET_COLUMNS = ["bibliotheek", "provincie", "jaar", "kwartaal", "status", "doel_behaald",
                  "budget_klasse", "landelijke_campagne", "aanbod", "kpi", "meetmethode",
                  "startdatum"]
+ARRAY_FACET_COLUMNS = ["doelen", "doelgroepen", "kanalen", "functies"]
 SQL_TYPES = {"bedrag": float, "getal": float, "geheel": int, "breedtegraad": float,
              "lengtegraad": float}
 
@@ -131,7 +132,7 @@ def ensure_catalogue_shape(db: sqlite_utils.Database) -> None:
     """Idempotent: full-text search and the facet indexes."""
     db["acties"].enable_fts(FTS_COLUMNS, create_triggers=False,
                             tokenize="unicode61 remove_diacritics 2", replace=True)
-    for column in FACET_COLUMNS:
+    for column in FACET_COLUMNS + ARRAY_FACET_COLUMNS:
         db["acties"].create_index([column], if_not_exists=True)
     db["acties"].create_index(["startdatum", "actie_id"], if_not_exists=True)
     db.analyze()

@@ -201,8 +201,9 @@ def vocabulary_parser(vocab: Vocabulary, many: bool) -> Callable[[Cell], Parsed]
     return parse
 
 
-def library_parser(names: list[str]) -> Callable[[Cell], Parsed]:
+def library_parser(names: list[str], rejected: Iterable[str] = ()) -> Callable[[Cell], Parsed]:
     by_key = {match_key(n): n for n in names}
+    rejected_keys = {match_key(n) for n in rejected}
     cache: dict[Cell, Parsed] = {}
 
     def parse(cell: Cell) -> Parsed:
@@ -214,6 +215,8 @@ def library_parser(names: list[str]) -> Callable[[Cell], Parsed]:
                 cache[cell] = Parsed(None, (issue("celfout"),))
             elif match_key(text) in by_key:
                 cache[cell] = Parsed(by_key[match_key(text)])
+            elif match_key(text) in rejected_keys:
+                cache[cell] = Parsed(None, (issue("bibliotheek_afgekeurd"),))
             else:
                 guess = closest(text, by_key, cutoff=0.75)
                 hint = f" Bedoelde u '{guess}'?" if guess else ""
@@ -239,8 +242,8 @@ def parse_province(cell: Cell) -> Parsed:
 
 # ---------------------------------------------------------------- typed columns
 
-def parser_for(f: Field, vocabularies: dict[str, Vocabulary],
-               libraries: list[str]) -> Callable[[Cell], Parsed]:
+def parser_for(f: Field, vocabularies: dict[str, Vocabulary], libraries: list[str],
+               rejected_libraries: Iterable[str] = ()) -> Callable[[Cell], Parsed]:
     if f.type in ("keuze", "keuzelijst"):
         return vocabulary_parser(vocabularies[f.keuzelijst], many=f.type == "keuzelijst")
     if f.type == "datum":
@@ -255,7 +258,7 @@ def parser_for(f: Field, vocabularies: dict[str, Vocabulary],
         "provincie": parse_province,
     }
     if f.type == "bibliotheek":
-        return library_parser(libraries)
+        return library_parser(libraries, rejected_libraries)
     return simple[f.type]
 
 
@@ -266,11 +269,12 @@ def _hashable(cell: Any) -> Cell:
 
 
 def parse_columns(raw: RawTab, fields: tuple[Field, ...], findings: Findings,
-                  vocabularies: dict[str, Vocabulary], libraries: list[str]) -> pd.DataFrame:
+                  vocabularies: dict[str, Vocabulary], libraries: list[str],
+                  rejected_libraries: Iterable[str] = ()) -> pd.DataFrame:
     """Every field parsed per distinct value; issues become findings on their rows."""
     clean = pd.DataFrame({"rij": raw.frame["rij"]}, index=raw.frame.index)
     for f in fields:
-        parse = parser_for(f, vocabularies, libraries)
+        parse = parser_for(f, vocabularies, libraries, rejected_libraries)
         column = pd.Series([_hashable(v) for v in raw.frame[f.veld]], index=raw.frame.index,
                            dtype=object)
         parsed = {value: parse(value) for value in dict.fromkeys(column)}

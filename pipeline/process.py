@@ -66,7 +66,8 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
 
     raw_acts = read_tab(snapshot, ACTIES, findings)
     acts = normalise.parse_columns(raw_acts, fields[ACTIES], findings, vocabularies,
-                                   normalise.libraries_of(published_libs))
+                                   normalise.libraries_of(published_libs),
+                                   normalise.libraries_of(libs[lib_outcome == REJECTED]))
     acts = normalise.to_numeric(acts, fields[ACTIES])
     acts = validate.validate_clean(acts, ACTIES_CLEAN, ACTIES, findings)
     acts = derive.assign_ids(acts, findings)
@@ -110,7 +111,8 @@ def add_derived_columns(acts: pd.DataFrame, libraries: pd.DataFrame, today: date
     published = acts["uitkomst"] == PUBLISHED
     provinces = dict(zip(libraries["naam"], libraries["provincie"]))
     derived = derive.add_derived(acts[published], provinces, today)
-    ACTIES_DERIVED.validate(derived[list(ACTIES_DERIVED.columns)])
+    if len(derived):
+        ACTIES_DERIVED.validate(derived[list(ACTIES_DERIVED.columns)])
     return pd.concat([derived, acts[~published]]).sort_values("rij")
 
 

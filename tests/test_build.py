@@ -177,3 +177,11 @@ def test_check_exits_1_when_rows_are_rejected(tmp_path):
     assert result.returncode == 1
     assert "[fout] Acties, rij 5, Startdatum: 'ergens in juli' in 'Startdatum' is geen leesbare datum." in result.stdout
     assert not (folder / "kennisbank.db").exists()
+
+
+def test_build_with_nothing_to_publish(tmp_path):
+    xlsx = write_xlsx(tmp_path / "leeg.xlsx", [ACTION_HEADERS, good_action(titel=None)])
+    result = run_cli("build", "--source", str(xlsx), "--out", str(tmp_path / "o"))
+    assert result.returncode == 0, result.stderr
+    assert rows(tmp_path / "o" / "kennisbank.db", "select count(*) from acties") == [(0,)]
+    assert rows(tmp_path / "o" / "beheer.db", "select rijen_gelezen, afgekeurd from runs") == [(1, 1)]

@@ -270,3 +270,16 @@ def test_header_below_title_rows_and_aliases():
     assert outcome.actions["rij"].tolist() == [4]
     assert outcome.actions["uitkomst"].tolist() == ["gepubliceerd"]
     assert json.dumps(outcome.actions["kanalen"].tolist()) == '[["Facebook"]]'
+
+
+def test_action_of_a_rejected_library_says_so():
+    libraries = [*snapshot_of([]).tab("Bibliotheken").values,
+                 ["Bibliotheek Nergensland", "Atlantis"]]
+    outcome = process(snapshot_of([good_action(bibliotheek="bibliotheek nergensland")],
+                                  libraries=libraries), TODAY)
+    f = outcome.findings
+    assert f[["tabblad", "rij", "veld", "ernst", "code"]].values.tolist() == [
+        ["Bibliotheken", 4, "provincie", "fout", "provincie_onbekend"],
+        ["Acties", 2, "bibliotheek", "fout", "bibliotheek_afgekeurd"],
+    ]
+    assert outcome.actions["uitkomst"].tolist() == ["afgekeurd"]
