@@ -92,6 +92,7 @@ MONTHS = {
     "august": 8, "october": 10,
 }
 SERIAL_EPOCH = date(1899, 12, 30)
+PLAUSIBLE_YEARS = (2010, 2040)  # outside: a warning, most likely a typo in the year
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$")
 _D_MONTH_Y = re.compile(r"^(\d{1,2})\s*([a-z]+)\.?\s*(\d{4})$")
@@ -174,7 +175,7 @@ def parse_date(cell: Cell, end_of_period: bool = False) -> Parsed:
         return Parsed(None, (issue("datum_onleesbaar"),))
     iso = (found.last() if end_of_period else found.first()).isoformat()
     issues = () if found.day else (issue("datum_maand", datum=iso),)
-    if not 2000 <= found.year <= 2100:
+    if not PLAUSIBLE_YEARS[0] <= found.year <= PLAUSIBLE_YEARS[1]:
         issues += (issue("datum_onwaarschijnlijk", datum=iso),)
     return Parsed(iso, issues)
 

@@ -283,3 +283,12 @@ def test_action_of_a_rejected_library_says_so():
         ["Acties", 2, "bibliotheek", "fout", "bibliotheek_afgekeurd"],
     ]
     assert outcome.actions["uitkomst"].tolist() == ["afgekeurd"]
+
+
+def test_every_sample_row_ends_in_exactly_one_place(sample_build):
+    outcome = sample_build.outcome
+    counts = outcome.counts
+    assert counts["rijen_gelezen"] == 198
+    assert counts["gepubliceerd"] + counts["afgekeurd"] + counts["niet_gedeeld"] == 198
+    assert sorted(outcome.rows("niet_gedeeld")["rij"]) == [33, 78, 103, 155, 173, 178]
+    assert outcome.actions["rij"].is_unique
