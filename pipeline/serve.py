@@ -14,6 +14,9 @@ from .config import SCHEMAS_DIR
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = SCHEMAS_DIR / "metadata.yml"
 TEMPLATES = ROOT / "templates" / "datasette"
+STATIC = ("assets", TEMPLATES / "static")  # the site's CSS, at /assets/
+SITE = SCHEMAS_DIR / "site.yml"
+QUERIES = SCHEMAS_DIR / "queries.yml"
 
 # Public instance: canned queries only, bounded SQL time, no facet suggestions (costly).
 SETTINGS = {
@@ -38,7 +41,7 @@ def datasette_args(db_path: Path, port: int, metadata: Path,
     args = ["serve", "--immutable", str(db_path), "--metadata", str(metadata),
             "--host", host, "--port", str(port)]
     if TEMPLATES.is_dir():
-        args += ["--template-dir", str(TEMPLATES)]
+        args += ["--template-dir", str(TEMPLATES), "--static", f"{STATIC[0]}:{STATIC[1]}"]
     for name, value in SETTINGS.items():
         text = ("on" if value else "off") if isinstance(value, bool) else str(value)
         args += ["--setting", name, text]
@@ -51,6 +54,7 @@ def make_datasette(db_path: Path):
 
     return Datasette(immutables=[str(db_path)], metadata=build_metadata(),
                      template_dir=str(TEMPLATES) if TEMPLATES.is_dir() else None,
+                     static_mounts=[(STATIC[0], str(STATIC[1]))] if TEMPLATES.is_dir() else None,
                      settings=SETTINGS)
 
 
@@ -80,4 +84,11 @@ def build_metadata() -> dict[str, Any]:
     for table, tab in (("acties", "Acties"), ("bibliotheken", "Bibliotheken")):
         columns = tables[table].setdefault("columns", {})
         tables[table]["columns"] = {**column_descriptions(tab), **columns}
+    metadata["databases"]["kennisbank"]["queries"] = _read_yaml(QUERIES)
+    metadata["plugins"] = _read_yaml(SITE)["plugins"]
     return metadata
+
+
+def _read_yaml(path: Path) -> Any:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)

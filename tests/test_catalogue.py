@@ -40,7 +40,8 @@ def test_default_facets_with_exact_counts(catalogue):
     assert response.status_code == 200
     data = response.json()
     assert list(data["facet_results"]) == ["bibliotheek", "provincie", "jaar", "doel_behaald",
-                                           "budget_klasse", "doelen", "doelgroepen", "kanalen"]
+                                           "budget_klasse", "startdatum", "doelen", "doelgroepen",
+                                           "kanalen"]
     assert facet_counts(data, "provincie") == {"Noord-Holland": 1, "Zuid-Holland": 1}
     assert facet_counts(data, "jaar") == {2024: 2}
     assert facet_counts(data, "doel_behaald") == {"ja": 1, "nee": 1}

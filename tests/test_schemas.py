@@ -81,7 +81,7 @@ def test_metadata_describes_every_column_and_facets_exist(tmp_path):
     acties = [r[1] for r in db.execute("pragma table_info(acties)")]
     assert list(action_columns()) == acties
     for facet in tables["acties"]["facets"]:
-        column = facet["array"] if isinstance(facet, dict) else facet
+        column = next(iter(facet.values())) if isinstance(facet, dict) else facet  # array/date
         assert column in acties
     assert tables["acties"]["sort_desc"] in acties
     assert set(ACTIES_DERIVED.columns) <= set(acties)
