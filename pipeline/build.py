@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import fetch, load
+from .config import contract_hash
 from .errors import KennisbankError
 from .process import Outcome, process
 from .snapshot import Snapshot, utc_now, write_snapshot
@@ -16,10 +17,12 @@ from .snapshot import Snapshot, utc_now, write_snapshot
 @dataclass
 class RunResult:
     run_id: str
-    outcome: Outcome
-    snapshot_path: Path
+    outcome: Outcome | None
+    snapshot_path: Path | None
     catalogue: Path
     history: Path
+    snapshot: Snapshot | None = None
+    unchanged_since: str | None = None  # run id of the identical earlier run, when skipped
 
 
 def new_run_id() -> str:
@@ -34,14 +37,21 @@ def describe_source(snapshot: Snapshot | None, source: str | None) -> tuple[str,
     return source or "voorbeeld", ""
 
 
-def build(source: str | None, out_dir: Path, today: date | None = None) -> RunResult:
+def build(source: str | None, out_dir: Path, today: date | None = None,
+          force: bool = False) -> RunResult:
     """Run the whole pipeline. On any failure the published catalogue is left untouched, the
-    failed run is recorded in beheer.db, and the error is raised again."""
+    failed run is recorded in beheer.db, and the error is raised again. When the sheet, the
+    contract and the run date are those of the last completed run, nothing is rebuilt (unless
+    ``force``)."""
     today = today or date.today()
     run_id, started = new_run_id(), utc_now()
     snapshot = snapshot_path = None
     try:
         snapshot = fetch.read_source(source)
+        if not force and (same := load.identical_run(out_dir, snapshot.content_hash,
+                                                     contract_hash(), today.isoformat())):
+            return RunResult(same, None, None, out_dir / load.CATALOGUE, out_dir / load.HISTORY,
+                             snapshot, unchanged_since=same)
         snapshot_path = write_snapshot(snapshot, out_dir / "raw")
         outcome = process(snapshot, today)
         catalogue = load.write_catalogue(outcome, out_dir)
@@ -51,12 +61,13 @@ def build(source: str | None, out_dir: Path, today: date | None = None) -> RunRe
     history = load.open_history(out_dir)
     bron, soort = describe_source(snapshot, source)
     run = {"run_id": run_id, "bron": bron, "bron_soort": soort, "snapshot": str(snapshot_path),
-           "inhoud_hash": snapshot.content_hash, "gestart": started, "beeindigd": utc_now(),
+           "inhoud_hash": snapshot.content_hash, "contract_hash": contract_hash(),
+           "gestart": started, "beeindigd": utc_now(),
            "status": "voltooid", "foutmelding": None, "peildatum": today.isoformat(),
            **outcome.counts}
     load.record_run(history, run, outcome)
     history.conn.close()
-    return RunResult(run_id, outcome, snapshot_path, catalogue, out_dir / load.HISTORY)
+    return RunResult(run_id, outcome, snapshot_path, catalogue, out_dir / load.HISTORY, snapshot)
 
 
 def _record_failure(out_dir: Path, run_id: str, started: str, source: str | None,

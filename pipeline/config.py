@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -107,6 +108,15 @@ def load_vocabularies() -> dict[str, Vocabulary]:
             vocab.add(value["label"], value.get("omschrijving", ""), value.get("synoniemen", []))
         vocabularies[name] = vocab
     return vocabularies
+
+
+@cache
+def contract_hash() -> str:
+    """Changes when the contract in schemas/ changes: a reason to rebuild an unchanged sheet."""
+    digest = hashlib.sha256()
+    for path in sorted(SCHEMAS_DIR.glob("*.yml")) + sorted(SCHEMAS_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @cache

@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import gsheet
 from .config import SAMPLE_WORKBOOK
 from .errors import SourceError
 from .snapshot import Cell, Snapshot, Tab, read_snapshot
@@ -29,9 +30,7 @@ def read_source(source: str | None) -> Snapshot:
     """Read any supported source; raise SourceError with a Dutch message when it cannot."""
     if source is None:
         return _with_source(read_xlsx(SAMPLE_WORKBOOK), soort="voorbeeld")
-    if is_google_source(source):
-        from . import gsheet
-
+    if gsheet.is_google_source(source):
         return gsheet.read_google_sheet(source, tabs=READ_TABS, required=REQUIRED_TABS)
     path = Path(source)
     if not path.exists():
@@ -51,10 +50,6 @@ def read_source(source: str | None) -> Snapshot:
         f"De bron '{source}' wordt niet herkend: gebruik een .xlsx, .ods, een map met .csv-"
         f"bestanden, een momentopname (.json) of de link van een Google Sheet."
     )
-
-
-def is_google_source(source: str) -> bool:
-    return source.startswith(("gsheet:", "https://docs.google.com/spreadsheets/"))
 
 
 def _with_source(snapshot: Snapshot, **changes: Any) -> Snapshot:

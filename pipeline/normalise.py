@@ -30,6 +30,8 @@ from .findings import Findings
 from .snapshot import Tab
 
 HEADER_SEARCH_ROWS = 30
+# Columns the product itself writes into the sheet (kennisbank build --write-back): not data.
+OWN_HEADERS = {header_key("Controle")}
 RAW_COLUMN = "_ruw"  # every value of the row as typed, by header (also unknown columns)
 
 PROVINCES = [
@@ -84,7 +86,7 @@ def read_raw_tab(tab: Tab, fields: tuple[Field, ...], findings: Findings) -> Raw
     columns: dict[str, int] = {}
     unknown: list[str] = []
     for position, text in enumerate(headers):
-        if not text:
+        if not text or header_key(text) in OWN_HEADERS:
             continue
         known = lookup.get(header_key(text))
         if known is None:
