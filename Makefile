@@ -18,7 +18,7 @@ $(BIN)/kennisbank: pyproject.toml
 
 install: $(BIN)/kennisbank ## Create .venv and install the project with its test tools
 
-$(OUT)/kennisbank.db: $(BIN)/kennisbank pipeline/data/voorbeeld-kennisbank.xlsx $(wildcard schemas/*.yml pipeline/*.py)
+$(OUT)/kennisbank.db: $(BIN)/kennisbank pipeline/data/voorbeeld-kennisbank.xlsx $(wildcard schemas/*.yml pipeline/*.py templates/reports/*)
 	$(BIN)/kennisbank build --out $(OUT)
 
 build: $(OUT)/kennisbank.db ## Build the catalogue from the embedded sample into output/

@@ -29,6 +29,35 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
+def mail_options(command):
+    """--mail, --mail-all and --dry-run, shared by build and report."""
+    options = [
+        click.option("--mail", is_flag=True,
+                     help="Verstuur de rapporten per e-mail (instellingen in KENNISBANK_SMTP_*, "
+                          "KENNISBANK_MAIL_FROM en KENNISBANK_COORDINATOR_EMAIL)."),
+        click.option("--mail-all", is_flag=True,
+                     help="Ook bibliotheken zonder open meldingen krijgen hun rapport "
+                          "(houdt --mail in)."),
+        click.option("--dry-run", is_flag=True,
+                     help="Schrijf de e-mails als .eml-bestanden in DIR/rapporten/mail/ in "
+                          "plaats van ze te versturen (houdt --mail in)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _reports(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool) -> bool:
+    """Write the reports and, when asked, mail them; True when a mail could not be sent."""
+    from .mail import write_and_mail
+
+    try:
+        return write_and_mail(out_dir, mail or mail_all or dry_run, mail_all, dry_run, click.echo)
+    except KennisbankError as exc:
+        _fail(exc)
+        return True
+
+
 def summary(counts: dict[str, int]) -> str:
     return (f"{counts['rijen_gelezen']} acties gelezen: {counts['gepubliceerd']} gepubliceerd "
             f"(waarvan {counts['onvolledig']} onvolledig), {counts['afgekeurd']} afgekeurd, "
@@ -54,27 +83,65 @@ def main() -> None:
 @click.option("--peildatum", default=None, metavar="JJJJ-MM-DD",
               envvar="KENNISBANK_PEILDATUM",
               help="Datum waarop de status (gepland/lopend/afgerond) wordt bepaald; standaard vandaag.")
-def build(source: str | None, out_dir: Path, peildatum: str | None) -> None:
+@click.option("--force", is_flag=True,
+              help="Ook bouwen als de sheet niet is gewijzigd sinds de vorige run.")
+@click.option("--write-back", is_flag=True,
+              help="Schrijf per rij de uitkomst in de kolom Controle van de Google Sheet.")
+@mail_options
+def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
+          write_back: bool, mail: bool, mail_all: bool, dry_run: bool) -> None:
     """Lees de bron, controleer alle rijen en publiceer de kennisbank.
 
     Schrijft DIR/raw/ (momentopname), DIR/kennisbank.db (de openbare kennisbank) en
-    DIR/beheer.db (meldingen en geschiedenis voor coördinatoren). Exit 0 als de run
-    voltooid is, ook als er rijen zijn afgekeurd.
+    DIR/beheer.db (meldingen en geschiedenis voor coördinatoren), en de rapporten in
+    DIR/rapporten/ (zie kennisbank report). Exit 0 als de run voltooid is, ook als er rijen
+    zijn afgekeurd.
 
     \b
     Voorbeeld:
       kennisbank build --source acties.xlsx --out output
+      kennisbank build --source https://docs.google.com/spreadsheets/d/SLEUTEL/edit --write-back
     """
+    from . import gsheet
     from .build import build as run_build
 
+    if write_back and not (source and gsheet.is_google_source(source)):
+        _fail(KennisbankError("--write-back kan alleen bij een Google Sheet als bron."))
     try:
-        result = run_build(source, out_dir, _today(peildatum))
+        result = run_build(source, out_dir, _today(peildatum), force=force)
     except KennisbankError as exc:
         _fail(exc)
+        return
+    if result.outcome is None:
+        click.echo(f"De bron is niet gewijzigd sinds run {result.unchanged_since}; de kennisbank "
+                   f"is niet opnieuw gebouwd. Gebruik --force om toch te bouwen.")
+        _reports(out_dir, False, False, False)  # no mail for an unchanged sheet
+        if mail or mail_all or dry_run:
+            click.echo("Geen e-mail: de sheet is niet gewijzigd (kennisbank report --mail "
+                       "verstuurt de rapporten toch).")
         return
     click.echo(summary(result.outcome.counts))
     click.echo(f"Kennisbank: {result.catalogue}")
     click.echo(f"Beheer:     {result.history} (run {result.run_id})")
+    mail_failed = _reports(out_dir, mail, mail_all, dry_run)
+    if write_back:
+        _write_back(source, result)
+    if mail_failed:
+        sys.exit(1)
+
+
+def _write_back(source: str, result) -> None:
+    from . import gsheet
+    from .feedback import row_statuses
+    from .snapshot import utc_now
+
+    try:
+        written = gsheet.write_back(source, row_statuses(result.outcome), utc_now(),
+                                    expected_rows=result.snapshot.tab("Acties").values)
+    except KennisbankError as exc:
+        click.echo(f"Fout bij terugschrijven (de kennisbank is wel bijgewerkt): {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Controlekolom bijgewerkt: {written.rows_written} rijen in {written.range}")
 
 
 @main.command()
@@ -118,6 +185,64 @@ def serve(db_path: Path, port: int) -> None:
 
     click.echo(f"De kennisbank draait op http://127.0.0.1:{port}/ (stoppen met Ctrl-C)")
     run_serve(db_path, port)
+
+
+@main.command()
+@click.option("--out", "out_dir", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Map met kennisbank.db en beheer.db; de rapporten komen in DIR/rapporten/.")
+@mail_options
+def report(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool) -> None:
+    """Maak de rapporten voor coördinatoren en per bibliotheek (HTML, tekst en CSV).
+
+    Leest DIR/kennisbank.db en DIR/beheer.db en schrijft DIR/rapporten/. Met --mail gaat het
+    coördinatorenrapport naar KENNISBANK_COORDINATOR_EMAIL en krijgt elke bibliotheek met open
+    meldingen haar eigen rapport op het adres uit het tabblad Bibliotheken. Exit 1 als een
+    e-mail niet verstuurd kon worden (de andere worden wel verstuurd).
+
+    \b
+    Voorbeeld:
+      kennisbank report --out output
+      kennisbank report --out output --mail --dry-run
+    """
+    if _reports(out_dir, mail, mail_all, dry_run):
+        sys.exit(1)
+
+
+@main.group()
+def sheet() -> None:
+    """De gedeelde Google Sheet beheren.
+
+    \b
+    Voorbeeld:
+      kennisbank sheet init --sheet https://docs.google.com/spreadsheets/d/SLEUTEL/edit
+    """
+
+
+@sheet.command("init")
+@click.option("--sheet", "sheet_url", required=True,
+              help="Link of gsheet:SLEUTEL van een nieuwe of lege Google Sheet.")
+@click.option("--force", is_flag=True,
+              help="Ook als er al gegevens in staan (er wordt nooit een rij verwijderd).")
+def sheet_init(sheet_url: str, force: bool) -> None:
+    """Richt een nieuwe of lege Google Sheet in voor de bibliotheken.
+
+    Maakt de tabbladen Acties, Bibliotheken, Keuzelijsten en Toelichting, met vaste en
+    beschermde koppen, uitleg per kolom, keuzelijsten en datum- en getalnotatie.
+
+    \b
+    Voorbeeld:
+      kennisbank sheet init --sheet https://docs.google.com/spreadsheets/d/SLEUTEL/edit
+    """
+    from .sheet_init import init_sheet
+
+    try:
+        result = init_sheet(sheet_url, force=force)
+    except KennisbankError as exc:
+        _fail(exc)
+        return
+    created = ", ".join(result.created) or "geen"
+    click.echo(f"Sheet '{result.title}' ingericht (nieuwe tabbladen: {created}).")
 
 
 if __name__ == "__main__":

@@ -155,6 +155,7 @@ def _fsync_dir(path: Path) -> None:
 
 HISTORY_TABLES = {
     "runs": {"run_id": str, "bron": str, "bron_soort": str, "snapshot": str, "inhoud_hash": str,
+             "contract_hash": str,
              "gestart": str, "beeindigd": str, "status": str, "foutmelding": str,
              "peildatum": str, "rijen_gelezen": int, "gepubliceerd": int, "onvolledig": int,
              "afgekeurd": int, "niet_gedeeld": int, "bibliotheken": int, "fouten": int,
@@ -189,11 +190,18 @@ def open_history(out_dir: Path) -> sqlite_utils.Database:
     return db
 
 
+UNCHANGED = "ongewijzigd"
+
+
 def record_run(db: sqlite_utils.Database, run: dict[str, Any], outcome: Outcome | None) -> None:
-    """One row in runs; with an outcome also its findings, row outcomes and kept rows."""
+    """One row in runs; with an outcome also its findings, row outcomes and kept rows. A run
+    with the same content and counts as the latest completed run is recorded as 'ongewijzigd'
+    without copying its findings again, so an unchanged sheet does not double the history."""
     with db.conn:
-        db["runs"].insert(run, replace=True)
-        if outcome is None:
+        if outcome is not None and same_as_latest_run(db, run):
+            run = {**run, "status": UNCHANGED}
+        db["runs"].insert(run, replace=True, alter=True)
+        if outcome is None or run["status"] == UNCHANGED:
             return
         run_id = run["run_id"]
         actions = outcome.actions
@@ -210,6 +218,14 @@ def record_run(db: sqlite_utils.Database, run: dict[str, Any], outcome: Outcome 
         save_kept_rows(db, outcome, run_id)
         db["bibliotheken"].delete_where()
         db["bibliotheken"].insert_all(records(outcome.libraries, HISTORY_TABLES["bibliotheken"]))
+
+
+def same_as_latest_run(db: sqlite_utils.Database, run: dict[str, Any]) -> bool:
+    latest = next(db.query("select * from runs where status = 'voltooid' "
+                           "order by gestart desc, rowid desc limit 1"), None)
+    counted = [c for c, kind in HISTORY_TABLES["runs"].items() if kind is int]
+    return latest is not None and latest["inhoud_hash"] == run.get("inhoud_hash") and all(
+        latest.get(c) == run.get(c) for c in ["contract_hash", *counted])
 
 
 def _library_of_row(outcome: Outcome, row: Any) -> str | None:
@@ -243,6 +259,24 @@ def save_kept_rows(db: sqlite_utils.Database, outcome: Outcome, run_id: str) -> 
          "waarden": json.dumps(raw[row.rij], ensure_ascii=False, default=str)}
         for row in outcome.rows(WITHHELD).itertuples()
     )
+
+
+def identical_run(out_dir: Path, content_hash: str, contract: str, peildatum: str) -> str | None:
+    """The id of the last completed run, if it read the same values under the same contract and
+    run date and its catalogue is still there; otherwise None."""
+    history = out_dir / HISTORY
+    if not history.exists() or not (out_dir / CATALOGUE).exists():
+        return None
+    try:
+        with connect_readonly(history) as conn:
+            row = conn.execute(
+                "select run_id, inhoud_hash, contract_hash, peildatum from runs "
+                "where status = 'voltooid' order by gestart desc, rowid desc limit 1").fetchone()
+    except sqlite3.Error:  # an older or damaged history: just rebuild
+        return None
+    if row and tuple(row[1:]) == (content_hash, contract, peildatum):
+        return row[0]
+    return None
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
