@@ -10,6 +10,7 @@ from pathlib import Path
 from . import fetch, load
 from .config import contract_hash
 from .errors import KennisbankError
+from .lock import run_lock
 from .process import Outcome, process
 from .snapshot import Snapshot, utc_now, write_snapshot
 
@@ -39,6 +40,13 @@ def describe_source(snapshot: Snapshot | None, source: str | None) -> tuple[str,
 
 def build(source: str | None, out_dir: Path, today: date | None = None,
           force: bool = False) -> RunResult:
+    """Run the whole pipeline under the output folder's lock (see _build)."""
+    with run_lock(out_dir):
+        return _build(source, out_dir, today, force)
+
+
+def _build(source: str | None, out_dir: Path, today: date | None = None,
+           force: bool = False) -> RunResult:
     """Run the whole pipeline. On any failure the published catalogue is left untouched, the
     failed run is recorded in beheer.db, and the error is raised again. When the sheet, the
     contract and the run date are those of the last completed run, nothing is rebuilt (unless

@@ -118,7 +118,8 @@ def test_failed_run_leaves_catalogue_byte_identical(tmp_path, break_source, mess
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert digest(tmp_path / "kennisbank.db") == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [
+        ".kennisbank.lock"]  # no temporary catalogue left behind
     assert rows(tmp_path / "beheer.db", "select status from runs order by gestart, rowid") == [
         ("voltooid",), ("mislukt",)]
 
@@ -188,3 +189,14 @@ def test_build_with_nothing_to_publish(tmp_path):
     assert result.returncode == 0, result.stderr
     assert rows(tmp_path / "o" / "kennisbank.db", "select count(*) from acties") == [(0,)]
     assert rows(tmp_path / "o" / "beheer.db", "select rijen_gelezen, afgekeurd from runs") == [(1, 1)]
+
+
+def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path):
+    from pipeline.lock import run_lock
+
+    with run_lock(tmp_path):
+        result = run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"Fout: Er loopt al een run voor '{tmp_path}' (proces ")
+    assert not (tmp_path / "kennisbank.db").exists()
+    assert run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path)).returncode == 0
