@@ -33,6 +33,7 @@ class Field:
     min_exclusief: float | None = None
     verwacht_bij: str | None = None
     publiek: bool = True
+    voorbeeld: str | None = None
 
     @property
     def is_list(self) -> bool:

@@ -35,6 +35,8 @@ class _Lenient(dict):
 def example_for(f: Field | None) -> str:
     if f is None:
         return ""
+    if f.voorbeeld:
+        return f.voorbeeld
     if f.keuzelijst:
         labels = _default_labels(f.keuzelijst)[:2]
         return ", ".join(labels) if f.type == "keuzelijst" else labels[0]

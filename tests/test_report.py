@@ -60,7 +60,8 @@ def test_report_files(two_runs):
     assert sorted(p.name for p in (out / "rapporten").iterdir()) == sorted(
         ["coordinatoren.html", "coordinatoren.txt", "meldingen.csv"]
         + [f"{slug}.{ext}" for slug in SLUGS.values() for ext in ("html", "txt", "csv")])
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    # no temporary files left; only the run lock stays
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".kennisbank.lock"]
 
 
 def test_coordinator_report_run_at_a_glance_and_per_library(two_runs):
