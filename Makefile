@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUT ?= output
 PORT ?= 8001
 
-.PHONY: help install run build check serve test sample clean
+.PHONY: help install run build check serve test fuzz sample docs clean bench
 
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,8 +35,17 @@ serve: ## Serve the existing catalogue
 test: install ## Install the test dependencies and run the whole suite
 	$(BIN)/python -m pytest -q
 
+fuzz: install ## Long robustness run: many fuzzed sheets and damaged files, more SIGKILL points
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_crash.py
+
 sample: install ## Regenerate the embedded sample workbook (fictional data)
 	$(BIN)/python -m pipeline.sample_workbook pipeline/data/voorbeeld-kennisbank.xlsx
+
+docs: install ## Regenerate the field, vocabulary and findings lists in docs/ from schemas/
+	$(BIN)/python -m pipeline.docs
+
+bench: install ## Benchmarks at 1.000-100.000 actions (BENCH_FULL=1: also 1.000.000); not in make test
+	BENCH_FULL=$(BENCH_FULL) $(BIN)/python -m bench.run
 
 clean: ## Remove generated output (keeps .venv)
 	rm -rf $(OUT)/*.db $(OUT)/raw $(OUT)/rapporten

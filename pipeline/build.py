@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import secrets
+import shutil
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -38,11 +41,69 @@ def describe_source(snapshot: Snapshot | None, source: str | None) -> tuple[str,
     return source or "voorbeeld", ""
 
 
+class StorageError(KennisbankError):
+    """The output folder cannot be written (disk full, no permission) or read."""
+
+
 def build(source: str | None, out_dir: Path, today: date | None = None,
           force: bool = False) -> RunResult:
-    """Run the whole pipeline under the output folder's lock (see _build)."""
-    with run_lock(out_dir):
-        return _build(source, out_dir, today, force)
+    """Run the whole pipeline under the output folder's lock (see _build). A file or database
+    error (disk full, read-only folder) becomes a StorageError that says whether the published
+    catalogue is still the previous one."""
+    before: tuple[int, int, int] | None | bool = False  # False: the run did not start
+    try:
+        with run_lock(out_dir):
+            before = _identity(out_dir / load.CATALOGUE)
+            remove_leftovers(out_dir)
+            return _build(source, out_dir, today, force)
+    except (OSError, sqlite3.Error) as exc:
+        unchanged = before is False or _identity(out_dir / load.CATALOGUE) == before
+        raise storage_error(exc, out_dir, unchanged) from None
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+def storage_error(exc: OSError | sqlite3.Error, out_dir: Path, unchanged: bool) -> StorageError:
+    if isinstance(exc, OSError):
+        code, detail = exc.errno, f"{exc.strerror or exc}: {exc.filename or out_dir}"
+        full, denied = code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT), code in (
+            errno.EACCES, errno.EPERM, errno.EROFS)
+    else:
+        code, detail = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF, str(exc)
+        full, denied = code == sqlite3.SQLITE_FULL, code in (sqlite3.SQLITE_READONLY,
+                                                             sqlite3.SQLITE_CANTOPEN)
+    name = getattr(exc, "filename", None)
+    if name and not Path(name).resolve().is_relative_to(out_dir.resolve()):
+        problem = f"Geen toegang tot '{name}'" if denied else f"Lezen van '{name}' is mislukt"
+    elif full:
+        problem = f"De schijf is vol: in '{out_dir}' kon niet worden geschreven"
+    elif denied:
+        problem = f"Geen schrijfrechten in '{out_dir}'"
+    else:
+        problem = f"Lezen of schrijven in '{out_dir}' is mislukt"
+    state = ("De gepubliceerde kennisbank is niet gewijzigd." if unchanged else
+             "De nieuwe kennisbank is gepubliceerd, maar de geschiedenis in beheer.db is "
+             "misschien niet bijgewerkt.")
+    return StorageError(f"{problem} ({detail}). {state}")
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Temporary files of runs that were killed (SIGKILL, power cut): under the lock no other
+    run is writing, so whatever temporary file is there is a leftover."""
+    patterns = [f".{load.CATALOGUE}.*.tmp*", ".rapporten.*.tmp", ".rapporten.*.old",
+                "raw/*.json.tmp"]
+    for pattern in patterns:
+        for path in out_dir.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _build(source: str | None, out_dir: Path, today: date | None = None,
@@ -63,7 +124,7 @@ def _build(source: str | None, out_dir: Path, today: date | None = None,
         snapshot_path = write_snapshot(snapshot, out_dir / "raw")
         outcome = process(snapshot, today)
         catalogue = load.write_catalogue(outcome, out_dir)
-    except KennisbankError as exc:
+    except Exception as exc:  # recorded as a failed run, then raised again
         _record_failure(out_dir, run_id, started, source, snapshot, snapshot_path, today, exc)
         raise
     history = load.open_history(out_dir)
@@ -88,12 +149,20 @@ def _record_failure(out_dir: Path, run_id: str, started: str, source: str | None
             "run_id": run_id, "bron": bron, "bron_soort": soort,
             "snapshot": str(snapshot_path) if snapshot_path else None,
             "inhoud_hash": snapshot.content_hash if snapshot else None, "gestart": started,
-            "beeindigd": utc_now(), "status": "mislukt", "foutmelding": str(exc),
+            "beeindigd": utc_now(), "status": "mislukt", "foutmelding": failure_text(exc),
             "peildatum": today.isoformat(),
         }, None)
         history.conn.close()
     except Exception:  # the history is a record, never a reason to hide the real error
         pass
+
+
+def failure_text(exc: Exception) -> str:
+    """What beheer.db (and so the coordinators' report) says about a failed run: the Dutch
+    message, or for a bug only its kind (its text might hold anything, even a secret)."""
+    if isinstance(exc, (KennisbankError, OSError, sqlite3.Error)):
+        return str(exc)
+    return f"onverwachte fout ({type(exc).__name__})"
 
 
 def check(source: str | None, today: date | None = None) -> Outcome:

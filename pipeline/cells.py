@@ -58,7 +58,16 @@ def clean_text(cell: Cell) -> str:
     return text
 
 
+_NOT_A_START = frozenset("'\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
 def is_blank(cell: Cell) -> bool:
+    if cell is None:
+        return True
+    if type(cell) is str:  # fast path: a visible first character means not blank
+        stripped = cell.strip()
+        if stripped and stripped[0] not in _NOT_A_START:
+            return False
     return clean_text(cell) == ""
 
 
@@ -93,6 +102,7 @@ MONTHS = {
 }
 SERIAL_EPOCH = date(1899, 12, 30)
 PLAUSIBLE_YEARS = (2010, 2040)  # outside: a warning, most likely a typo in the year
+READABLE_YEARS = (1990, 2200)  # outside: an error (the catalogue's `jaar` range), not a date
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$")
 _D_MONTH_Y = re.compile(r"^(\d{1,2})\s*([a-z]+)\.?\s*(\d{4})$")
@@ -174,6 +184,8 @@ def parse_date(cell: Cell, end_of_period: bool = False) -> Parsed:
     if found is None:
         return Parsed(None, (issue("datum_onleesbaar"),))
     iso = (found.last() if end_of_period else found.first()).isoformat()
+    if not READABLE_YEARS[0] <= found.year <= READABLE_YEARS[1]:
+        return Parsed(None, (issue("datum_buiten_bereik", datum=iso),))
     issues = () if found.day else (issue("datum_maand", datum=iso),)
     if not PLAUSIBLE_YEARS[0] <= found.year <= PLAUSIBLE_YEARS[1]:
         issues += (issue("datum_onwaarschijnlijk", datum=iso),)
@@ -191,6 +203,7 @@ _NL_DECIMAL = re.compile(r"^\d{1,3}(?:\.\d{3})+,\d+$|^\d+,\d+$")
 _EN_THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3}){2,}$|^\d{1,3}(?:,\d{3})+\.\d+$")
 _POINT_DECIMAL = re.compile(r"^\d+\.\d+$")
 _AMBIGUOUS = re.compile(r"^\d{1,3},\d{3}$")
+MAX_NUMBER = 1e15  # larger (or infinite) is a typo, and would not fit an SQLite integer
 
 
 def read_number(text: str) -> float | None:
@@ -226,7 +239,9 @@ def parse_number(cell: Cell) -> Parsed:
     if isinstance(cell, bool):
         return Parsed(None, (issue("bedrag_onleesbaar"),))
     if isinstance(cell, (int, float)):
-        return EMPTY if isinstance(cell, float) and math.isnan(cell) else Parsed(float(cell))
+        if isinstance(cell, float) and math.isnan(cell):
+            return EMPTY
+        return Parsed(float(cell)) if abs(cell) < MAX_NUMBER else _too_large(cell)
     text = clean_text(cell)
     if not text or text.casefold() in EMPTY_NUMBERS:
         return EMPTY
@@ -237,12 +252,18 @@ def parse_number(cell: Cell) -> Parsed:
     if number is None:
         return Parsed(None, (issue("bedrag_onleesbaar"),))
     number = -number if negative else number
+    if not abs(number) < MAX_NUMBER:
+        return _too_large(text)
     issues = ()
     if _AMBIGUOUS.match(body):
         issues += (issue("bedrag_dubbelzinnig", getal=format_number(number)),)
     if estimate:
         issues += (issue("bedrag_circa", getal=format_number(number)),)
     return Parsed(number, issues)
+
+
+def _too_large(cell: Cell) -> Parsed:
+    return Parsed(None, (issue("getal_te_groot"),))
 
 
 def format_number(number: float) -> str:

@@ -29,6 +29,47 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
+class GuardedGroup(click.Group):
+    """Last resort: an unexpected error (a bug) ends in one Dutch line on stderr and exit 2,
+    never a traceback on the screen; the traceback goes to a private log file."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except BrokenPipeError:  # e.g. `kennisbank check | head`: click handles this itself
+            raise
+        except KennisbankError as exc:
+            _fail(exc)
+        except Exception as exc:  # noqa: BLE001 - the last resort
+            log = _log_traceback(exc)
+            _fail(KennisbankError(f"onverwachte fout in de kennisbank ({type(exc).__name__}). "
+                                  f"Meld dit aan de beheerder; details staan in {log}"))
+
+
+def _log_traceback(exc: Exception) -> str:
+    import os
+    import tempfile
+    import time
+    import traceback
+
+    from .run import known_secrets
+
+    text = "".join(traceback.format_exception(exc))
+    for secret in known_secrets(os.environ):  # passwords, keys, the credentials file's secrets
+        text = text.replace(secret, "*****")
+    path = os.path.join(tempfile.gettempdir(),
+                        f"kennisbank-fout-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError:
+        return "(geen logbestand: de tijdelijke map is niet beschrijfbaar)"
+    return path
+
+
 def mail_options(command):
     """--mail, --mail-all and --dry-run, shared by build and report."""
     options = [
@@ -56,6 +97,10 @@ def _reports(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool) -> bool:
     except KennisbankError as exc:
         _fail(exc)
         return True
+    except OSError as exc:
+        _fail(KennisbankError(f"De rapporten konden niet worden geschreven in "
+                              f"'{out_dir / 'rapporten'}' ({exc.strerror or exc})."))
+        return True
 
 
 def summary(counts: dict[str, int]) -> str:
@@ -65,7 +110,7 @@ def summary(counts: dict[str, int]) -> str:
             f"{counts['waarschuwingen']} waarschuwingen, {counts['info']} ter info.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Kennisbank Marketing: van de gedeelde sheet naar een doorzoekbare kennisbank.
 
@@ -87,9 +132,12 @@ def main() -> None:
               help="Ook bouwen als de sheet niet is gewijzigd sinds de vorige run.")
 @click.option("--write-back", is_flag=True,
               help="Schrijf per rij de uitkomst in de kolom Controle van de Google Sheet.")
+@click.option("--netwerk", is_flag=True,
+              help="Maak ook DIR/netwerk.db met de contactpersonen van gedeelde acties, voor "
+                   "het netwerkexemplaar met inlog (nooit in de openbare kennisbank).")
 @mail_options
 def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
-          write_back: bool, mail: bool, mail_all: bool, dry_run: bool) -> None:
+          write_back: bool, netwerk: bool, mail: bool, mail_all: bool, dry_run: bool) -> None:
     """Lees de bron, controleer alle rijen en publiceer de kennisbank.
 
     Schrijft DIR/raw/ (momentopname), DIR/kennisbank.db (de openbare kennisbank) en
@@ -119,6 +167,8 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
         if mail or mail_all or dry_run:
             click.echo("Geen e-mail: de sheet is niet gewijzigd (kennisbank report --mail "
                        "verstuurt de rapporten toch).")
+        if netwerk:
+            _network(out_dir, result, _today(peildatum))
         return
     click.echo(summary(result.outcome.counts))
     click.echo(f"Kennisbank: {result.catalogue}")
@@ -126,8 +176,17 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
     mail_failed = _reports(out_dir, mail, mail_all, dry_run)
     if write_back:
         _write_back(source, result)
+    if netwerk:
+        _network(out_dir, result, _today(peildatum))
     if mail_failed:
         sys.exit(1)
+
+
+def _network(out_dir: Path, result, today: date) -> None:
+    from .netwerk import update_network_catalogue
+
+    written = update_network_catalogue(out_dir, result, today)
+    click.echo(f"Netwerk:    {written}" if written else "Netwerk:    netwerk.db ongewijzigd")
 
 
 def _write_back(source: str, result) -> None:
@@ -244,6 +303,16 @@ def sheet_init(sheet_url: str, force: bool) -> None:
     created = ", ".join(result.created) or "geen"
     click.echo(f"Sheet '{result.title}' ingericht (nieuwe tabbladen: {created}).")
 
+
+def _add_commands() -> None:
+    from .deploy import deploy
+    from .run import run
+
+    main.add_command(run)
+    main.add_command(deploy)
+
+
+_add_commands()
 
 if __name__ == "__main__":
     main()

@@ -6,7 +6,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +69,19 @@ class Vocabulary:
 
 def match_key(text: str) -> str:
     """Case-, accent-, punctuation- and space-insensitive key for matching."""
-    decomposed = unicodedata.normalize("NFKD", str(text)).casefold()
+    return _match_key(text if isinstance(text, str) else str(text))
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=131072)  # pure, and called for the same names and titles over and over
+def _match_key(text: str) -> str:
+    if text.isascii():  # NFKD changes nothing and there are no accents to drop
+        return _NOT_WORD.sub("", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
     no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\W_]+", "", no_accents)
+    return _NOT_WORD.sub("", no_accents)
 
 
 def header_key(text: str) -> str:

@@ -66,17 +66,21 @@ def completeness(frame: pd.DataFrame, fields: tuple[Field, ...],
     required = [f for f in fields if f.niveau == "verplicht"]
     recommended = [f for f in fields if f.niveau == "aanbevolen"]
     expected = [f for f in fields if f.verwacht_bij]
+    # Column by column, then row by row over plain lists (no DataFrame row objects).
+    filled = {veld: [_filled(v) for v in frame[veld].tolist()]
+              for veld in dict.fromkeys(f.veld for f in required + recommended + expected)}
+    with_kpi = [_filled(v) for v in frame["kpi"].tolist()]
     scores, missing_lists = [], []
-    for _, row in frame.iterrows():
-        wanted = required + recommended + (expected if _filled(row["kpi"]) else [])
-        empty = [f for f in wanted if not _filled(row[f.veld])]
+    for i, rij in enumerate(frame["rij"].tolist()):
+        wanted = required + recommended + (expected if with_kpi[i] else [])
+        empty = [f for f in wanted if not filled[f.veld][i]]
         for f in empty:
-            if findings.has(ACTIES, int(row["rij"]), f.veld):
+            if findings.has(ACTIES, int(rij), f.veld):
                 continue
             if f in recommended:
-                findings.add("aanbevolen_leeg", ACTIES, int(row["rij"]), veld=f.veld)
+                findings.add("aanbevolen_leeg", ACTIES, int(rij), veld=f.veld)
             elif f in expected:
-                findings.add("verwacht_bij_kpi", ACTIES, int(row["rij"]), veld=f.veld)
+                findings.add("verwacht_bij_kpi", ACTIES, int(rij), veld=f.veld)
         scores.append(round(100 * (len(wanted) - len(empty)) / len(wanted)))
         missing_lists.append([f.kop for f in empty if f not in required])
     return scores, missing_lists

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import zipfile
 from datetime import date, datetime, time
@@ -31,7 +32,8 @@ def read_source(source: str | None) -> Snapshot:
     if source is None:
         return _with_source(read_xlsx(SAMPLE_WORKBOOK), soort="voorbeeld")
     if gsheet.is_google_source(source):
-        return gsheet.read_google_sheet(source, tabs=READ_TABS, required=REQUIRED_TABS)
+        return valid_text(gsheet.read_google_sheet(source, tabs=READ_TABS,
+                                                   required=REQUIRED_TABS))
     path = Path(source)
     if not path.exists():
         raise SourceError(f"De bron '{source}' bestaat niet.")
@@ -45,7 +47,7 @@ def read_source(source: str | None) -> Snapshot:
     if suffix == ".ods":
         return read_ods(path)
     if suffix == ".json":
-        return read_snapshot_file(path)
+        return valid_text(read_snapshot_file(path))
     raise SourceError(
         f"De bron '{source}' wordt niet herkend: gebruik een .xlsx, .ods, een map met .csv-"
         f"bestanden, een momentopname (.json) of de link van een Google Sheet."
@@ -107,10 +109,16 @@ def read_xlsx(path: Path) -> Snapshot:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise SourceError(f"'{path.name}' is geen leesbaar Excel-bestand ({exc}).") from None
+    except Exception as exc:  # a damaged part: zlib, XML and other parser errors
+        raise SourceError(f"'{path.name}' is geen leesbaar Excel-bestand "
+                          f"({type(exc).__name__}: {str(exc)[:200]}).") from None
     try:
         found = {ws.title: trim([to_cell(v) for v in row] for row in ws.iter_rows(values_only=True))
                  for ws in workbook.worksheets}
         title = workbook.properties.title or path.stem
+    except Exception as exc:  # the sheets are parsed lazily: a damaged part fails only here
+        raise SourceError(f"'{path.name}' is geen leesbaar Excel-bestand "
+                          f"({type(exc).__name__}: {str(exc)[:200]}).") from None
     finally:
         workbook.close()
     return Snapshot(source={"soort": "xlsx", "locatie": str(path), "titel": title},
@@ -136,12 +144,19 @@ def read_csv_folder(folder: Path) -> Snapshot:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            text = path.read_text(encoding="cp1252")
+            try:
+                text = path.read_text(encoding="cp1252")
+            except UnicodeDecodeError:
+                raise SourceError(f"'{path.name}' is geen tekstbestand in UTF-8 of Windows-1252; "
+                                  f"sla het op als CSV UTF-8.") from None
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        found[path.stem] = trim(csv.reader(io.StringIO(text, newline=""), dialect))
+        try:
+            found[path.stem] = trim(csv.reader(io.StringIO(text, newline=""), dialect))
+        except csv.Error as exc:
+            raise SourceError(f"'{path.name}' is geen leesbaar CSV-bestand ({exc}).") from None
     return Snapshot(source={"soort": "csv", "locatie": str(folder), "titel": folder.name},
                     tabs=_select_tabs(found, f"de map '{folder}'"))
 
@@ -149,7 +164,42 @@ def read_csv_folder(folder: Path) -> Snapshot:
 def read_snapshot_file(path: Path) -> Snapshot:
     try:
         snapshot = read_snapshot(path)
-    except (ValueError, KeyError, TypeError) as exc:
+        check_shape(snapshot)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SourceError(f"'{path.name}' is geen leesbare momentopname ({exc}).") from None
     _select_tabs({t.title: t.values for t in snapshot.tabs}, f"'{path.name}'")
     return snapshot
+
+
+def check_shape(snapshot: Snapshot) -> None:
+    """A snapshot read from a file: tabs with a title and rows of cells (see snapshot.py)."""
+    if not isinstance(snapshot.source, dict):
+        raise ValueError("'bron' is geen object")
+    for tab in snapshot.tabs:
+        if not isinstance(tab.title, str) or not isinstance(tab.values, list):
+            raise ValueError("een tabblad zonder titel of rijen")
+        for number, row in enumerate(tab.values, start=1):
+            if not isinstance(row, list) or not all(
+                    cell is None or isinstance(cell, (str, int, float)) for cell in row):
+                raise ValueError(f"tabblad '{tab.title[:40]}', rij {number}: geen lijst van cellen")
+
+
+def valid_text(snapshot: Snapshot) -> Snapshot:
+    """Text decoded from JSON may hold lone surrogates (``\\ud800``), which no UTF-8 file or
+    database can store: each becomes U+FFFD. Everything else is left exactly as received."""
+    try:
+        snapshot.content_hash  # encodes every title and cell as UTF-8
+        json.dumps(snapshot.source, ensure_ascii=False, default=str).encode("utf-8")
+        return snapshot
+    except UnicodeEncodeError:
+        pass
+
+    def fix(value: Any) -> Any:
+        if isinstance(value, str):
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+
+    tabs = [Tab(title=fix(t.title), values=[[fix(c) for c in row] for row in t.values],
+                tab_id=t.tab_id) for t in snapshot.tabs]
+    source = {fix(k): fix(v) for k, v in snapshot.source.items()}
+    return Snapshot(source=source, tabs=tabs, fetched_at=snapshot.fetched_at)

@@ -52,18 +52,11 @@ class Findings:
 
     def add(self, code: str, tab: str, row: int | None, veld: str | None = None,
             kop: str | None = None, waarde: Any = None, **extra: Any) -> None:
-        spec = load_messages()[code]
-        f = _field(tab, veld)
-        kop = kop or (f.kop if f else veld) or ""
-        values = _Lenient(extra, kop=kop, waarde=_shown(waarde), tabblad=tab,
-                          voorbeeld=example_for(f))
-        formatter = string.Formatter()
-        self._cells.add((tab, row, veld, spec["ernst"]))
+        kop, ernst, bericht, hint = _message(code, tab, veld, kop, waarde, extra)
+        self._cells.add((tab, row, veld, ernst))
         self.rows.append({
             "tabblad": tab, "rij": row, "actie_id": None, "veld": veld, "kop": kop,
-            "ernst": spec["ernst"], "code": code,
-            "bericht": formatter.vformat(spec["bericht"], (), values),
-            "hint": formatter.vformat(spec["hint"], (), values),
+            "ernst": ernst, "code": code, "bericht": bericht, "hint": hint,
             "waarde": None if waarde is None else str(waarde),
         })
 
@@ -81,6 +74,38 @@ class Findings:
 
     def rows_with(self, tab: str, severity: str) -> set[int]:
         return {r["rij"] for r in self.rows if r["tabblad"] == tab and r["ernst"] == severity}
+
+
+_MESSAGES: dict[tuple, tuple[str, str, str, str]] = {}  # many rows share the same message
+
+
+def _message(code: str, tab: str, veld: str | None, kop: str | None, waarde: Any,
+             extra: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(kop, ernst, bericht, hint) of a finding, formatted once per distinct input."""
+    try:
+        key = (code, tab, veld, kop, _shown(waarde),
+               tuple((k, type(v), v) for k, v in extra.items()))
+        hash(key)
+    except TypeError:  # an unhashable detail: format without the cache
+        return _format_message(code, tab, veld, kop, waarde, extra)
+    found = _MESSAGES.get(key)
+    if found is None:
+        if len(_MESSAGES) > 200_000:
+            _MESSAGES.clear()
+        found = _MESSAGES[key] = _format_message(code, tab, veld, kop, waarde, extra)
+    return found
+
+
+def _format_message(code: str, tab: str, veld: str | None, kop: str | None, waarde: Any,
+                    extra: dict[str, Any]) -> tuple[str, str, str, str]:
+    spec = load_messages()[code]
+    f = _field(tab, veld)
+    kop = kop or (f.kop if f else veld) or ""
+    values = _Lenient(extra, kop=kop, waarde=_shown(waarde), tabblad=tab,
+                      voorbeeld=example_for(f))
+    formatter = string.Formatter()
+    return (kop, spec["ernst"], formatter.vformat(spec["bericht"], (), values),
+            formatter.vformat(spec["hint"], (), values))
 
 
 @cache

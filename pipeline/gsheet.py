@@ -506,6 +506,12 @@ def translate_error(err: Exception, conn: Connection) -> SourceError:
             )
         if status == 403:
             return _forbidden(conn, message, err.response)
+        if status == 400 and message.startswith("Unable to parse range") and not conn.write:
+            return SourceError(
+                f"Een tabblad van Google Sheet '{key}' is tijdens het lezen verwijderd of "
+                f"hernoemd ({message}). Er is niets gepubliceerd of gewijzigd; probeer het "
+                "opnieuw."
+            )
         if status == 401:
             return SourceError(
                 "Google weigert de inloggegevens (HTTP 401): ze zijn ongeldig of verlopen. "

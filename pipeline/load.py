@@ -61,6 +61,30 @@ def to_sql_value(value: Any) -> Any:
     return value
 
 
+def column_values(values: list[Any], kind: type) -> list[Any]:
+    """One column's values as records() gives them (to_sql_value; int columns whole)."""
+    converted = [to_sql_value(v) for v in values]
+    if kind is int:
+        converted = [int(v) if isinstance(v, float) else v for v in converted]
+    return converted
+
+
+def insert_rows(db: sqlite_utils.Database, table: str, frame: pd.DataFrame,
+                columns: dict[str, type]) -> None:
+    """The rows of records(frame, columns), inserted into an existing table with one plain
+    executemany: the same values as sqlite-utils' insert_all, several times faster (the
+    benchmark in bench/ measures both). Table and column names are the contract's own."""
+    names = list(columns)
+    sql = "insert into {} ({}) values ({})".format(
+        _quote(table), ", ".join(_quote(c) for c in names), ", ".join("?" for _ in names))
+    values = [column_values(frame[c].tolist(), kind) for c, kind in columns.items()]
+    db.conn.executemany(sql, zip(*values))
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
 def records(frame: pd.DataFrame, columns: dict[str, type]) -> Iterable[dict[str, Any]]:
     for row in frame[list(columns)].itertuples(index=False, name=None):
         record = {}
@@ -82,6 +106,10 @@ def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
     tmp.unlink(missing_ok=True)
     try:
         db = sqlite_utils.Database(tmp)
+        # A file built aside: no rollback journal needed (a failed build is thrown away) and
+        # it is fsynced once, before the rename.
+        db.conn.execute("pragma journal_mode = off")
+        db.conn.execute("pragma synchronous = off")
         save_libraries(db, outcome)
         save_vocabularies(db, outcome)
         save_actions(db, outcome)
@@ -125,7 +153,7 @@ def save_actions(db: sqlite_utils.Database, outcome: Outcome) -> None:
     db["acties"].create(columns, pk="actie_id", not_null=required,
                         foreign_keys=[("bibliotheek", "bibliotheken", "naam")])
     published = outcome.rows(PUBLISHED).sort_values(["startdatum", "rij"], ascending=[False, True])
-    db["acties"].insert_all(records(published, columns), batch_size=1000)
+    insert_rows(db, "acties", published, columns)
 
 
 def ensure_catalogue_shape(db: sqlite_utils.Database) -> None:
@@ -211,10 +239,9 @@ def record_run(db: sqlite_utils.Database, run: dict[str, Any], outcome: Outcome 
             libraries_by_row.get(r) if t == ACTIES else _library_of_row(outcome, r)
             for t, r in zip(findings["tabblad"], findings["rij"])
         ]
-        db["meldingen"].insert_all(records(findings, HISTORY_TABLES["meldingen"]))
-        db["rijen"].insert_all(records(
-            actions.assign(run_id=run_id, tabblad=ACTIES),
-            HISTORY_TABLES["rijen"]))
+        insert_rows(db, "meldingen", findings, HISTORY_TABLES["meldingen"])
+        insert_rows(db, "rijen", actions.assign(run_id=run_id, tabblad=ACTIES),
+                    HISTORY_TABLES["rijen"])
         save_kept_rows(db, outcome, run_id)
         db["bibliotheken"].delete_where()
         db["bibliotheken"].insert_all(records(outcome.libraries, HISTORY_TABLES["bibliotheken"]))

@@ -114,16 +114,18 @@ def _data_frame(tab: Tab, header_index: int, headers: list[str], columns: dict[s
                 fields: tuple[Field, ...]) -> pd.DataFrame:
     width = len(headers)
     records: list[dict[str, Any]] = []
+    positions = [(f.veld, columns.get(f.veld)) for f in fields]
+    is_blank = cells.is_blank
     for index in range(header_index + 1, len(tab.values)):
         row = list(tab.values[index]) + [None] * (width - len(tab.values[index]))
-        if all(cells.is_blank(c) for c in row):
+        filled = [i for i, c in enumerate(row) if not is_blank(c)]  # each cell looked at once
+        if not filled:
             continue
-        record: dict[str, Any] = {f.veld: row[columns[f.veld]] if f.veld in columns else None
-                                  for f in fields}
+        record: dict[str, Any] = {veld: None if i is None else row[i] for veld, i in positions}
         record["rij"] = index + 1
         record[RAW_COLUMN] = {
             (headers[i] if i < len(headers) and headers[i] else f"kolom {i + 1}"): _plain(row[i])
-            for i in range(len(row)) if not cells.is_blank(row[i])
+            for i in filled
         }
         records.append(record)
     frame = pd.DataFrame.from_records(
@@ -275,23 +277,23 @@ def parse_columns(raw: RawTab, fields: tuple[Field, ...], findings: Findings,
                   rejected_libraries: Iterable[str] = ()) -> pd.DataFrame:
     """Every field parsed per distinct value; issues become findings on their rows."""
     clean = pd.DataFrame({"rij": raw.frame["rij"]}, index=raw.frame.index)
+    rows = raw.frame["rij"].tolist()
     for f in fields:
         parse = parser_for(f, vocabularies, libraries, rejected_libraries)
-        column = pd.Series([_hashable(v) for v in raw.frame[f.veld]], index=raw.frame.index,
-                           dtype=object)
+        column = [_hashable(v) for v in raw.frame[f.veld]]
         parsed = {value: parse(value) for value in dict.fromkeys(column)}
-        clean[f.veld] = pd.Series([parsed[v].value for v in column], index=column.index,
+        clean[f.veld] = pd.Series([parsed[v].value for v in column], index=raw.frame.index,
                                   dtype=object)
-        with_issues = [v for v, p in parsed.items() if p.issues]
+        with_issues = {v for v, p in parsed.items() if p.issues}
         if not with_issues:
             continue
-        for index in column.index[column.isin(with_issues)]:
-            value = column[index]
+        for value, row in zip(column, rows):  # in row order; a plain loop, no per-cell lookups
+            if value not in with_issues:
+                continue
             for code, extra in parsed[value].issues:
                 details = dict(extra)
                 details.setdefault("waarde", cells.clean_text(value))
-                findings.add(code, raw.title, int(raw.frame.at[index, "rij"]), veld=f.veld,
-                             **details)
+                findings.add(code, raw.title, int(row), veld=f.veld, **details)
         clean.loc[:, f.veld] = clean[f.veld].where(clean[f.veld].notna(), None)
     return clean
 

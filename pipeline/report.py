@@ -24,6 +24,7 @@ from .config import ACTIES, match_key
 from .errors import KennisbankError
 from .history import History, fixed_findings, read_history
 from .load import CATALOGUE, HISTORY, connect_readonly
+from .lock import run_lock
 from .report_context import (COUNTED, FINDING_TOTALS, MAX_FIXED, MAX_NOT_CONTRIBUTED,
                              MAX_ROW_GROUPS, MAX_TOP_FINDINGS, MAX_VOCABULARY, ReportFacts,
                              Sources, capped, cards, contributions, dutch_date, example_of,
@@ -136,19 +137,17 @@ def read_sources(run: dict[str, Any], out_dir: Path) -> Sources:
 # ------------------------------------------------------------------ contexts
 
 def library_index(facts: ReportFacts) -> dict[str, str]:
-    return {match_key(n): n for n in facts.library_names()}
+    return facts.library_index
 
 
 def coordinator_context(facts: ReportFacts, files: bool) -> dict[str, Any]:
     h = facts.history
-    index, slugs, emails = library_index(facts), facts.slugs(), facts.emails()
-    owned: dict[str | None, list[dict]] = {}
-    for f in h.findings:
-        owned.setdefault(owner_of(f, index), []).append(f)
+    slugs, emails = facts.slugs(), facts.emails()
+    owned = facts.owned_findings
     libraries = []
     for lib in facts.catalogue_libraries:
         name = lib["naam"]
-        rows = [r for r in h.rows if r["bibliotheek"] == name]
+        rows = facts.rows_by_library.get(name, [])
         counts = library_counts(rows, owned.get(name, []))
         last = max((h.first_seen.get((r["run_id"], r["rij"])) or "" for r in rows), default="")
         libraries.append({"naam": name, "provincie": lib["provincie"] or "", "slug": slugs[name],
@@ -189,13 +188,12 @@ def run_trend(history: History, n: int = 8) -> list[dict[str, Any]]:
 
 def library_context(facts: ReportFacts, name: str, slug: str) -> dict[str, Any]:
     h = facts.history
-    index = library_index(facts)
-    findings = [f for f in h.findings if owner_of(f, index) == name]
-    rows = [r for r in h.rows if r["bibliotheek"] == name]
+    findings = facts.owned_findings.get(name, [])
+    rows = facts.rows_by_library.get(name, [])
     fixed = []
     if h.previous is not None:
-        before = [f for f in h.previous_findings if owner_of(f, index) == name]
-        fixed = fixed_findings(before, [r for r in h.previous_rows if r["bibliotheek"] == name],
+        before = facts.owned_previous_findings.get(name, [])
+        fixed = fixed_findings(before, facts.previous_rows_by_library.get(name, []),
                                findings, rows)
     groups = row_groups(findings, rows, facts.sources, facts.vocab)
     return {
@@ -260,24 +258,35 @@ def make_reports(out_dir: Path) -> Reports:
         mail_html=render("coordinatoren.html", {**coordinator, "bestanden": False}),
         text=render("coordinatoren.txt", coordinator),
         csv=findings_csv(h.findings, h.rows, facts.sources, facts.vocab))
-    index, emails = library_index(facts), facts.emails()
+    emails = facts.emails()
     for name, slug in facts.slugs().items():
         context = library_context(facts, name, slug)
         counts = context["tellingen"]
-        own = [f for f in h.findings if owner_of(f, index) == name]
+        own = facts.owned_findings.get(name, [])
         reports.libraries.append(LibraryReport(
             naam=name, slug=slug, email=emails.get(name),
             open_findings=counts["fouten"] + counts["waarschuwingen"],
             subject=library_subject(name, counts, context["run"]["datum"]),
             html=render("bibliotheek.html", context), text=render("bibliotheek.txt", context),
-            csv=findings_csv(own, [r for r in h.rows if r["bibliotheek"] == name],
+            csv=findings_csv(own, facts.rows_by_library.get(name, []),
                              facts.sources, facts.vocab)))
     return reports
 
 
+LOCK_WAIT = 600  # seconds a report waits for a build on the same folder to finish
+
+
 def write_reports(out_dir: Path) -> Reports:
-    """Render and write DIR/rapporten/, replacing the previous reports as a whole."""
+    """Render and write DIR/rapporten/, replacing the previous reports as a whole (under the
+    folder's run lock, so two processes never swap the folder at the same time)."""
     reports = make_reports(out_dir)
+    with run_lock(out_dir, wait=LOCK_WAIT):
+        _write_files(out_dir, reports)
+    reports.directory = out_dir / REPORTS_DIR
+    return reports
+
+
+def _write_files(out_dir: Path, reports: Reports) -> None:
     target = out_dir / REPORTS_DIR
     tmp = out_dir / f".{REPORTS_DIR}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -294,5 +303,3 @@ def write_reports(out_dir: Path) -> Reports:
         os.replace(target, old)
     os.replace(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
-    reports.directory = target
-    return reports

@@ -32,6 +32,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -1562,6 +1563,7 @@ def load_corrections() -> list[dict[str, str]]:
     return [c for c in (load_yaml("corrections.yml") or []) if c.get("tabblad") == "Acties"]
 
 
+@lru_cache(maxsize=65536)  # pure; bench/generate.py calls it millions of times
 def normalise(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
@@ -1771,8 +1773,9 @@ def plan_styles(n: int, rng: random.Random) -> list[Style]:
 # ------------------------------------------------------------------------------------ texts
 
 
-def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+@lru_cache(maxsize=None)  # pure; the templates are a fixed set
+def placeholders(template: str) -> frozenset[str]:
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(template) if name)
 
 
 def fill_one(templates: tuple[str, ...], words: dict[str, str | None],

@@ -245,6 +245,11 @@ async def figures(db) -> dict[str, int]:
 async def list_counts(db, column: str, limit: int) -> list[dict[str, Any]]:
     """The most used values of a list column, with the number of actions per value."""
     assert column in ("doelen", "doelgroepen", "kanalen"), column  # never a reader's value
+    from . import facets  # the counts of the whole catalogue, computed once (pipeline/facets.py)
+
+    cached = facets.top_values(await facets.counts_for(db.ds, db), column, limit)
+    if cached is not None:
+        return [{**r, "url": filter_url(column, r["waarde"])} for r in cached]
     rows = await _dicts(
         db,
         f"select v.value as waarde, count(*) as aantal from acties a, json_each(a.{column}) v"

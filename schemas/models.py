@@ -72,7 +72,8 @@ def raw_schema(columns: list[str], required: list[str]) -> pa.DataFrameSchema:
 ACTIES_CLEAN = pa.DataFrameSchema(
     {
         "rij": ROW,
-        "actie_id": _text(),
+        "actie_id": _text(checks=[  # the card's address: a short code, not a text
+            pa.Check(lambda s: s.str.len() <= 100, name="id_te_lang", ignore_na=True)]),
         "bibliotheek": _text(nullable=False),
         "vestigingen": _list(),
         "titel": _text(nullable=False, checks=[

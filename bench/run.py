@@ -1,0 +1,495 @@
+"""`make bench`: the pipeline and the catalogue at 1,000, 10,000 and 100,000 actions
+(and 1,000,000 with BENCH_FULL=1), with a table on screen and JSON in output/bench/.
+
+1. Pipeline: wall time and peak memory of `kennisbank build` from a snapshot, per stage
+   (bench/stages.py), against the floor measured in the same run: plain sqlite3 executemany of
+   the same raw strings into one table, and `sqlite-utils insert --csv` of the same rows.
+2. Catalogue: `kennisbank serve` over HTTP on 127.0.0.1, p50/p95 per page (table with its
+   facets as HTML and JSON, a filtered page, a search, action cards, the home page, every canned
+   query), and the same URLs on stock `datasette serve -i` (default settings, no plugins) of the
+   same file, as the reference; whether every configured facet came back.
+3. Load: 8 and 32 concurrent readers (threads, one keep-alive connection each, loopback only,
+   bounded in time) on the table page and the cards: requests/s, p95, p99, errors.
+
+Settings (environment): BENCH_FULL=1 adds 1,000,000 rows; BENCH_SIZES=1000,10000 chooses the
+sizes; BENCH_SEED (1); BENCH_REQUESTS (30 per page); BENCH_PAGE_SECONDS (90: a page slower than
+that in total stops early, with the count recorded); BENCH_LOAD_SECONDS (20);
+BENCH_LOAD_SIZES (the largest size); BENCH_STOCK=0 skips stock Datasette.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.generate import snapshot_file
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "output" / "bench"
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+PEILDATUM = "2026-11-28"
+SEARCH_TERM = "voorlezen"
+TARGET_SIZE = 100_000
+
+TARGETS = {  # at 100,000 actions on a 2-core machine (issue 6)
+    "build_ratio": 5.0, "build_peak_mib": 1024, "sample_seconds": 2.0,
+    "table_p95_ms": 250, "table_vs_stock": 10.0, "search_p95_ms": 150, "card_p95_ms": 50,
+    "load_rps": 50,
+}
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def sizes() -> list[int]:
+    if os.environ.get("BENCH_SIZES"):
+        return [int(s) for s in os.environ["BENCH_SIZES"].split(",") if s.strip()]
+    return [1_000, 10_000, 100_000] + ([1_000_000] if os.environ.get("BENCH_FULL") == "1" else [])
+
+
+def say(text: str) -> None:
+    print(text, flush=True)
+
+
+# ------------------------------------------------------------------------ 1. pipeline
+
+def timed(cmd: list[str], **kwargs: Any) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, **kwargs)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return seconds, done
+
+
+def bench_pipeline(rows: int, snapshot: Path, work: Path) -> dict[str, Any]:
+    floor_db, floor_csv, su_db = work / "floor.db", work / "floor.csv", work / "floor-su.db"
+    executemany_s, _ = timed([PYTHON, "-m", "bench.floor", "executemany", str(snapshot),
+                              str(floor_db)])
+    timed([PYTHON, "-m", "bench.floor", "csv", str(snapshot), str(floor_csv)])
+    su_db.unlink(missing_ok=True)
+    sqlite_utils_s, _ = timed([str(BIN / "sqlite-utils"), "insert", str(su_db), "acties",
+                               str(floor_csv), "--csv"])
+    for path in (floor_db, floor_csv, su_db):
+        path.unlink(missing_ok=True)
+    out = work / "uitvoer"
+    shutil.rmtree(out, ignore_errors=True)
+    result_file = work / "stadia.json"
+    build_s, _ = timed([PYTHON, "-m", "bench.stages", str(result_file), "--", "build",
+                        "--source", str(snapshot), "--out", str(out), "--peildatum", PEILDATUM,
+                        "--force"])
+    stages = json.loads(result_file.read_text(encoding="utf-8"))
+    with sqlite3.connect(out / "kennisbank.db") as db:
+        published = db.execute("select count(*) from acties").fetchone()[0]
+    return {
+        "rijen": rows, "snapshot_bytes": snapshot.stat().st_size, "gepubliceerd": published,
+        "vloer_executemany_s": round(executemany_s, 2),
+        "sqlite_utils_csv_s": round(sqlite_utils_s, 2),
+        "build_s": round(build_s, 2), "build_piek_mib": stages["piek_mib"],
+        "verhouding_executemany": round(build_s / executemany_s, 2),
+        "verhouding_sqlite_utils": round(build_s / sqlite_utils_s, 2),
+        "stadia": stages["stadia"], "overig_s": stages["overig_seconden"],
+        "cpu_s": stages["cpu_seconden"], "catalogus": str(out / "kennisbank.db"),
+    }
+
+
+def bench_sample(work: Path) -> dict[str, Any]:
+    out = work / "voorbeeld"
+    runs = []
+    for _ in range(3):
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, _ = timed([str(BIN / "kennisbank"), "build", "--out", str(out),
+                            "--peildatum", PEILDATUM])
+        runs.append(seconds)
+    return {"runs_s": [round(s, 2) for s in runs], "beste_s": round(min(runs), 2),
+            "mediaan_s": round(sorted(runs)[1], 2)}
+
+
+# ------------------------------------------------------------------------ 2. catalogue
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+STOCK = ("import sys; sys._called_from_test = True  # Datasette's own switch: no plugins\n"
+         "from datasette.cli import cli; cli()")
+
+
+class Server:
+    """A catalogue server on 127.0.0.1, started and stopped by the benchmark."""
+
+    def __init__(self, kind: str, db: Path):
+        self.kind, self.port = kind, free_port()
+        if kind == "kennisbank":
+            cmd = [str(BIN / "kennisbank"), "serve", "--db", str(db), "--port", str(self.port)]
+        else:  # stock Datasette 0.65 with its default settings
+            cmd = [PYTHON, "-c", STOCK, "serve", "-i", str(db), "--host", "127.0.0.1",
+                   "--port", str(self.port)]
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        self.ready_s = self._wait()
+
+    def _wait(self, limit: float = 600) -> float:
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.kind} stopped while starting ({self.proc.returncode})")
+            try:
+                status, _, _ = get(self.port, "/-/versions.json", timeout=5)
+                if status == 200:
+                    return round(time.perf_counter() - self.started, 2)
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.kind} did not answer within {limit} s")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def get(port: int, path: str, timeout: float = 120,
+        conn: http.client.HTTPConnection | None = None) -> tuple[int, bytes, float]:
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    started = time.perf_counter()
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, body, time.perf_counter() - started
+    finally:
+        if own:
+            conn.close()
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def facet_query(metadata_facets: list) -> list[tuple[str, str]]:
+    """The table's configured facets as query arguments (stock Datasette has no metadata)."""
+    args = []
+    for facet in metadata_facets:
+        if isinstance(facet, str):
+            args.append(("_facet", facet))
+        else:
+            kind, column = next(iter(facet.items()))
+            args.append((f"_facet_{kind}", column))
+    return args
+
+
+def pages(db: Path, seed: int, stock: bool) -> list[dict[str, Any]]:
+    """The pages to time: (name, path or list of paths). Stock Datasette gets the configured
+    facets, sort and size as arguments, and each canned query as ?sql=."""
+    from pipeline.serve import build_metadata
+
+    metadata = build_metadata()
+    table = metadata["databases"]["kennisbank"]["tables"]["acties"]
+    queries = metadata["databases"]["kennisbank"]["queries"]
+    extra = (facet_query(table["facets"]) + [("_sort_desc", table["sort_desc"]),
+                                             ("_size", str(table["size"]))]) if stock else []
+
+    def table_path(suffix: str = "", args: list[tuple[str, str]] = ()) -> str:
+        query = urllib.parse.urlencode(list(args) + extra)
+        return f"/kennisbank/acties{suffix}" + (f"?{query}" if query else "")
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        top_goal = conn.execute(
+            "select j.value, count(*) from acties, json_each(acties.doelen) j "
+            "group by 1 order by 2 desc limit 1").fetchone()[0]
+        top_library = conn.execute("select bibliotheek from acties group by 1 "
+                                   "order by count(*) desc limit 1").fetchone()[0]
+        ids = [r[0] for r in conn.execute("select actie_id from acties order by actie_id")]
+    finally:
+        conn.close()
+    rng = random.Random(seed)
+    cards = [f"/kennisbank/acties/{urllib.parse.quote(i, safe='')}"
+             for i in rng.sample(ids, min(len(ids), 50))]
+    params = {"doel": top_goal, "bibliotheek": top_library}
+    found = [
+        {"naam": "tabel_html", "paden": [table_path()]},
+        {"naam": "tabel_json", "paden": [table_path(".json")], "facetten": True},
+        {"naam": "gefilterd_doel", "paden": [table_path(".json", [("doelen__arraycontains",
+                                                                    top_goal)])],
+         "facetten": True},
+        {"naam": "gefilterd_bibliotheek", "paden": [table_path(".json", [("bibliotheek",
+                                                                           top_library)])],
+         "facetten": True},
+        {"naam": "zoeken", "paden": [table_path("", [("_search", SEARCH_TERM)])]},
+        {"naam": "kaart", "paden": cards},
+        {"naam": "home", "paden": ["/"]},
+    ]
+    for name, query in queries.items():
+        values = {p: params.get(p, "") for p in query.get("params", [])}
+        if stock:
+            path = "/kennisbank?" + urllib.parse.urlencode({"sql": query["sql"], **values})
+        else:
+            path = f"/kennisbank/{name}" + (f"?{urllib.parse.urlencode(values)}" if values
+                                            else "")
+        found.append({"naam": f"vraag_{name}", "paden": [path]})
+    expected = [next(iter(f.values())) if isinstance(f, dict) else f for f in table["facets"]]
+    for page in found:
+        page["verwacht"] = expected
+    return found
+
+
+def time_page(port: int, page: dict[str, Any], requests: int, budget: float) -> dict[str, Any]:
+    paths = page["paden"]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        status, body, cold = get(port, paths[0], conn=conn)  # first request: not counted
+        times, statuses, missing = [], {status}, None
+        if page.get("facetten") and status == 200:
+            facets = json.loads(body).get("facet_results") or {}
+            missing = [f for f in page["verwacht"] if f not in facets]
+        spent = 0.0
+        for i in range(requests):
+            status, _, seconds = get(port, paths[(i + 1) % len(paths)], conn=conn)
+            times.append(seconds)
+            statuses.add(status)
+            spent += seconds
+            if spent > budget and len(times) >= 5:
+                break
+    finally:
+        conn.close()
+    return {"n": len(times), "p50_ms": round(percentile(times, 50) * 1000, 1),
+            "p95_ms": round(percentile(times, 95) * 1000, 1),
+            "eerste_ms": round(cold * 1000, 1), "status": sorted(statuses),
+            "ontbrekende_facetten": missing, "pad": paths[0]}
+
+
+def bench_catalogue(db: Path, seed: int, stock: bool) -> dict[str, Any]:
+    requests = env_int("BENCH_REQUESTS", 30)
+    budget = float(env_int("BENCH_PAGE_SECONDS", 90))
+    result: dict[str, Any] = {}
+    for kind in ("kennisbank",) + (("stock",) if stock else ()):
+        server = Server(kind, db)
+        try:
+            timings = {"opstart_s": server.ready_s}
+            for page in pages(db, seed, stock=kind == "stock"):
+                timings[page["naam"]] = time_page(server.port, page, requests, budget)
+                say(f"    {kind:10} {page['naam']:34} p50 {timings[page['naam']]['p50_ms']:>8} ms"
+                    f"  p95 {timings[page['naam']]['p95_ms']:>8} ms"
+                    f"  (n={timings[page['naam']]['n']})")
+            result[kind] = timings
+        finally:
+            server.stop()
+    return result
+
+
+# ------------------------------------------------------------------------ 3. load
+
+def load_run(port: int, paths: list[str], connections: int, seconds: float) -> dict[str, Any]:
+    deadline = time.perf_counter() + seconds
+    lock = threading.Lock()
+    times: list[float] = []
+    errors: list[str] = []
+
+    def reader(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        i = offset
+        while time.perf_counter() < deadline:
+            try:
+                status, _, took = get(port, paths[i % len(paths)], conn=conn)
+                with lock:
+                    (times.append(took) if status == 200 else errors.append(str(status)))
+            except (OSError, http.client.HTTPException) as exc:
+                with lock:
+                    errors.append(type(exc).__name__)
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            i += 1
+        conn.close()
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=reader, args=(n,)) for n in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"verbindingen": connections, "seconden": round(elapsed, 1), "verzoeken": len(times),
+            "per_seconde": round(len(times) / elapsed, 1),
+            "p95_ms": round(percentile(times, 95) * 1000, 1) if times else None,
+            "p99_ms": round(percentile(times, 99) * 1000, 1) if times else None,
+            "fouten": len(errors), "soorten_fouten": sorted(set(errors))}
+
+
+def bench_load(db: Path, seed: int) -> dict[str, Any]:
+    seconds = float(env_int("BENCH_LOAD_SECONDS", 20))
+    server = Server("kennisbank", db)
+    try:
+        found = {p["naam"]: p["paden"] for p in pages(db, seed, stock=False)}
+        result = {}
+        for name in ("tabel_html", "kaart"):
+            for connections in (8, 32):
+                run = load_run(server.port, found[name], connections, seconds)
+                result[f"{name}_{connections}"] = run
+                say(f"    load {name:10} {connections:>2} verbindingen: {run['per_seconde']:>7} /s"
+                    f"  p95 {run['p95_ms']} ms  p99 {run['p99_ms']} ms  fouten {run['fouten']}")
+        return result
+    finally:
+        server.stop()
+
+
+# ------------------------------------------------------------------------ the verdict
+
+def verdicts(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of issue 6 at 100,000 actions: measured, target, gehaald or gemist."""
+    size = report["per_grootte"].get(str(TARGET_SIZE))
+    rows: list[dict[str, Any]] = []
+
+    def check(name: str, measured: Any, target: str, ok: bool | None) -> None:
+        rows.append({"doel": name, "gemeten": measured, "streef": target,
+                     "uitkomst": "n.v.t." if ok is None else "doel gehaald" if ok
+                     else "doel gemist"})
+
+    sample = report.get("voorbeeld") or {}
+    check("voorbeeld bouwen (wall)", f"{sample.get('mediaan_s')} s", "< 2 s",
+          sample.get("mediaan_s") is not None and sample["mediaan_s"] < TARGETS["sample_seconds"])
+    if not size:
+        return rows
+    p = size["pijplijn"]
+    check("build / executemany-vloer", f"{p['verhouding_executemany']}×", "≤ 5×",
+          p["verhouding_executemany"] <= TARGETS["build_ratio"])
+    check("build piekgeheugen", f"{p['build_piek_mib']} MiB", "< 1024 MiB",
+          p["build_piek_mib"] < TARGETS["build_peak_mib"])
+    kb = size["catalogus"]["kennisbank"]
+    stock = size["catalogus"].get("stock")
+    table = kb["tabel_html"]
+    complete = kb["tabel_json"]["ontbrekende_facetten"] == []
+    check("tabel met facetten p95 (HTML)", f"{table['p95_ms']} ms", "< 250 ms",
+          table["p95_ms"] < TARGETS["table_p95_ms"] and complete)
+    check("alle facetten terug (ook lijstfacetten)",
+          "ja" if complete else f"nee: {kb['tabel_json']['ontbrekende_facetten']}", "ja", complete)
+    if stock:
+        ratio = stock["tabel_html"]["p50_ms"] / max(table["p50_ms"], 0.1)
+        check("tabel: sneller dan stock Datasette (p50)", f"{ratio:.1f}×", "≥ 10×",
+              ratio >= TARGETS["table_vs_stock"])
+    check("zoeken p95", f"{kb['zoeken']['p95_ms']} ms", "< 150 ms",
+          kb["zoeken"]["p95_ms"] < TARGETS["search_p95_ms"])
+    check("actiekaart p95", f"{kb['kaart']['p95_ms']} ms", "< 50 ms",
+          kb["kaart"]["p95_ms"] < TARGETS["card_p95_ms"])
+    load = size.get("belasting")
+    if load:
+        errors = sum(r["fouten"] for r in load.values())
+        check("belasting: geen fouten", errors, "0", errors == 0)
+        rps = load["tabel_html_8"]["per_seconde"]
+        check("belasting: tabel bij 8 verbindingen", f"{rps} /s", "≥ 50 /s",
+              rps >= TARGETS["load_rps"])
+    return rows
+
+
+def print_report(report: dict[str, Any]) -> None:
+    say("\nPijplijn (kennisbank build uit een momentopname)")
+    say(f"{'acties':>9} {'executemany':>12} {'sqlite-utils':>13} {'build':>8} {'× vloer':>8} "
+        f"{'× s-u':>6} {'piek MiB':>9}  stadia (s)")
+    for size, data in report["per_grootte"].items():
+        p = data["pijplijn"]
+        stages = " ".join(f"{k}={v['seconden']}" for k, v in p["stadia"].items())
+        say(f"{int(size):>9} {p['vloer_executemany_s']:>11}s {p['sqlite_utils_csv_s']:>12}s "
+            f"{p['build_s']:>7}s {p['verhouding_executemany']:>7}× "
+            f"{p['verhouding_sqlite_utils']:>5}× {p['build_piek_mib']:>9}  {stages} "
+            f"overig={p['overig_s']}")
+    say("\nCatalogus (p50 / p95 in ms; stock = datasette serve -i met standaardinstellingen)")
+    for size, data in report["per_grootte"].items():
+        kb, stock = data["catalogus"]["kennisbank"], data["catalogus"].get("stock") or {}
+        say(f"  {int(size)} acties (opstart kennisbank {kb['opstart_s']} s"
+            + (f", stock {stock['opstart_s']} s)" if stock else ")"))
+        for name, t in kb.items():
+            if not isinstance(t, dict):
+                continue
+            s = stock.get(name)
+            ref = f"{s['p50_ms']:>9} / {s['p95_ms']:<9}" if s else " " * 21
+            flag = "" if t["ontbrekende_facetten"] in (None, []) else \
+                f"  ontbreekt: {', '.join(t['ontbrekende_facetten'])}"
+            sflag = "" if not s or s["ontbrekende_facetten"] in (None, []) else \
+                f"  stock ontbreekt: {', '.join(s['ontbrekende_facetten'])}"
+            say(f"    {name:34} {t['p50_ms']:>8} / {t['p95_ms']:<8}  stock {ref}{flag}{sflag}")
+        for name, run in (data.get("belasting") or {}).items():
+            say(f"    belasting {name:14} {run['per_seconde']:>7} /s  p95 {run['p95_ms']} ms  "
+                f"p99 {run['p99_ms']} ms  fouten {run['fouten']}")
+    say("\nDoelen (bij 100.000 acties)")
+    for row in report["doelen"]:
+        say(f"  {row['doel']:44} {str(row['gemeten']):>16}  {row['streef']:>10}  {row['uitkomst']}")
+
+
+def machine() -> dict[str, Any]:
+    import platform
+
+    import datasette
+
+    return {"cpu": os.cpu_count(), "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "datasette": datasette.__version__,
+            "belasting_begin": [round(x, 2) for x in os.getloadavg()]}
+
+
+def main() -> int:
+    seed = env_int("BENCH_SEED", 1)
+    stock = os.environ.get("BENCH_STOCK", "1") != "0"
+    chosen = sizes()
+    load_sizes = [int(s) for s in (os.environ.get("BENCH_LOAD_SIZES") or str(max(chosen))
+                                   ).split(",") if s.strip()]
+    OUT.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {"gestart": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                              "machine": machine(), "seed": seed, "doelen_bij": TARGET_SIZE,
+                              "per_grootte": {}}
+    say("Voorbeeld: kennisbank build van het ingebouwde voorbeeld (3×)")
+    report["voorbeeld"] = bench_sample(OUT / "werk")
+    say(f"  {report['voorbeeld']}")
+    for rows in chosen:
+        say(f"\n== {rows} acties ==")
+        started = time.perf_counter()
+        snapshot = snapshot_file(rows, seed, OUT / "momentopnamen")
+        say(f"  momentopname {snapshot.name} ({time.perf_counter() - started:.1f} s)")
+        work = OUT / "werk" / str(rows)
+        work.mkdir(parents=True, exist_ok=True)
+        pipeline = bench_pipeline(rows, snapshot, work)
+        say(f"  build {pipeline['build_s']} s = {pipeline['verhouding_executemany']}× executemany "
+            f"({pipeline['vloer_executemany_s']} s), piek {pipeline['build_piek_mib']} MiB")
+        db = Path(pipeline["catalogus"])
+        data = {"pijplijn": pipeline, "catalogus": bench_catalogue(db, seed, stock)}
+        if rows in load_sizes:
+            data["belasting"] = bench_load(db, seed)
+        report["per_grootte"][str(rows)] = data
+    report["machine"]["belasting_einde"] = [round(x, 2) for x in os.getloadavg()]
+    report["doelen"] = verdicts(report)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (OUT / name).write_text(json.dumps(report, ensure_ascii=False, indent=2),
+                                encoding="utf-8")
+    print_report(report)
+    say(f"\nJSON: {OUT / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

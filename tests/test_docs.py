@@ -1,0 +1,90 @@
+"""The Dutch guides in docs/: they exist and are linked from the README, and the field list of
+the contributors' guide is generated from schemas/ and up to date (run `make docs` after
+changing the contract)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline import docs
+from pipeline.config import load_fields, load_messages, load_vocabularies
+
+from conftest import ROOT
+
+GUIDES = ["handleiding-bibliotheken.md", "handleiding-coordinatoren.md", "uitrolplan.md"]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def guide(name: str) -> str:
+    return (ROOT / "docs" / name).read_text(encoding="utf-8")
+
+
+def test_generated_blocks_are_up_to_date():
+    current = docs.GUIDE.read_text(encoding="utf-8")
+    assert docs.render(current) == current, "docs/handleiding-bibliotheken.md is verouderd: make docs"
+
+
+def test_every_field_of_the_contract_is_in_the_contributors_guide():
+    text = guide("handleiding-bibliotheken.md")
+    for tab, fields in load_fields().items():
+        for f in fields:
+            assert f"| **{f.kop}** |" in text, (tab, f.kop)
+
+
+def test_every_vocabulary_value_and_finding_is_in_the_contributors_guide():
+    text = guide("handleiding-bibliotheken.md")
+    for vocab in load_vocabularies().values():
+        for label in vocab.labels:
+            assert label in text, label
+    for spec in load_messages().values():
+        assert docs.cell(docs.readable(spec["hint"])) in text, spec["hint"]
+
+
+def test_a_missing_field_is_noticed(tmp_path):
+    current = docs.GUIDE.read_text(encoding="utf-8")
+    stale = tmp_path / "handleiding.md"
+    stale.write_text(current.replace("| **Kanalen** |", "| **Kanaal** |"), encoding="utf-8")
+    assert docs.main(["--check"], stale) == 1
+    assert docs.main([], stale) == 0
+    assert stale.read_text(encoding="utf-8") == current
+    assert docs.main(["--check"], stale) == 0
+
+
+def test_render_refuses_a_guide_without_its_blocks():
+    with pytest.raises(ValueError, match="velden"):
+        docs.render("# Handleiding\n")
+
+
+@pytest.mark.parametrize("name", GUIDES)
+def test_guides_exist_in_dutch_and_are_linked_from_the_readme(name):
+    text = guide(name)
+    assert text.startswith("# ")
+    words = re.findall(r"[a-zà-ü]+", text.lower())
+    dutch = sum(words.count(w) for w in ["de", "het", "een", "en", "van", "wordt", "niet"])
+    english = sum(words.count(w) for w in ["the", "and", "which", "with", "is"])
+    assert dutch > 10 * max(english, 1), name
+    assert f"(docs/{name})" in README, name
+
+
+def test_readme_points_to_deploy_in_its_production_section():
+    section = README.split("## In productie", 1)[1].split("\n## ", 1)[0]
+    for needle in ["deploy/README.md", "kennisbank run", "kennisbank deploy prepare",
+                   "deploy/systemd/", "deploy/github/"]:
+        assert needle in section, needle
+
+
+def test_coordinators_guide_covers_its_topics():
+    text = guide("handleiding-coordinatoren.md")
+    for needle in ["kennisbank sheet init", "GOOGLE_APPLICATION_CREDENTIALS", "kennisbank run",
+                   "systemd", "coordinatoren.html", "Keuzelijsten", "vocabularies.yml",
+                   "Delen", "terugtrekken", "beheer.db", "--write-back"]:
+        assert needle in text, needle
+
+
+def test_rollout_plan_has_phases_roles_measures_and_an_announcement():
+    text = guide("uitrolplan.md")
+    for needle in ["## Fasen", "## Wie doet wat", "## Deelname meten", "## Communicatie",
+                   "## Aankondiging", "coordinatoren.html"]:
+        assert needle in text, needle

@@ -1,0 +1,260 @@
+"""Privacy and access: the bytes of kennisbank.db hold none of the fixtures' personal values
+(contact names and e-mail addresses, the marketing address of a library), nothing of withheld or
+rejected rows and nothing of unknown columns; the public Datasette configuration refuses
+arbitrary SQL, bounds SQL time, has no write endpoint and does not expose beheer.db."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import KLEIN_DIR, LIBRARY_HEADERS, TODAY, good_action
+from pipeline.build import build
+from pipeline.config import header_key, load_fields
+from pipeline.serve import SETTINGS, build_metadata, datasette_args, make_datasette
+from pipeline.snapshot import Snapshot, Tab
+
+EMAIL = re.compile(rb"[\w.+-]+@[\w-]+\.[\w.-]+")
+ACTION_HEADERS = [f.kop for f in load_fields()["Acties"]]
+
+
+def private_headers(tab: str) -> set[str]:
+    """Header keys (also aliases) of the fields that never go public, and Delen."""
+    return {header_key(name) for f in load_fields()[tab] if not f.publiek or f.veld == "delen"
+            for name in (f.kop, f.veld, *f.aliassen)}
+
+
+def known_headers(tab: str) -> set[str]:
+    return {header_key(name) for f in load_fields()[tab] for name in (f.kop, f.veld, *f.aliassen)}
+
+
+def free_text_headers(tab: str) -> set[str]:
+    return {header_key(name) for f in load_fields()[tab] if f.type in ("tekst", "lijst")
+            for name in (f.kop, f.veld, *f.aliassen)}
+
+
+def personal_values(rows: list[list], tab: str, withheld_column: str | None = None) -> set[str]:
+    """From a tab as typed (independently of the pipeline): every value under a private or an
+    unknown header, and the free texts of rows whose Delen is nee that no shared row has too
+    (a vocabulary value, a library name or a tip that a shared row repeats is no secret)."""
+    known, private, free = known_headers(tab), private_headers(tab), free_text_headers(tab)
+    header_index = next(i for i, row in enumerate(rows)
+                        if len({header_key(str(c)) for c in row if c} & known) >= 2)
+    headers = [header_key(str(c or "")) for c in rows[header_index]]
+    found, withheld_texts, shared = set(), set(), set()
+    for row in rows[header_index + 1:]:
+        cells = {h: str(v if v is not None else "").strip() for h, v in zip(headers, row)}
+        withheld = withheld_column and cells.get(withheld_column, "").lower() == "nee"
+        for head, text in cells.items():
+            if len(text) < 4:
+                continue
+            if head in private or (head and head not in known):
+                found.add(text)
+            elif withheld and head in free:
+                withheld_texts.add(text)
+            elif not withheld:
+                shared.add(text)
+    shared_text = "\n".join(shared)
+    return found | {t for t in withheld_texts if t not in shared_text}
+
+
+def assert_no_leak(catalogue: Path, secrets: set[str]) -> None:
+    data = catalogue.read_bytes()
+    assert len(secrets) >= 5
+    leaked = sorted(s for s in secrets if s.encode("utf-8") in data)
+    assert leaked == []
+    assert EMAIL.findall(data) == []
+
+
+# ------------------------------------------------------------------------ byte scans
+
+MARKERS = {
+    "contact": "Henrietta Zwaluwstaart",
+    "contact_email": "henrietta.zwaluwstaart@privé-voorbeeld.nl",
+    "library_email": "marketing.geheim@bieb-voorbeeld.nl",
+    "withheld_title": "Geheimproject Kievitsbloem",
+    "withheld_text": "Interne evaluatie met namen van deelnemers",
+    "unknown_column": "Notitie voor de coördinator: Zwaluwstaart werkt parttime",
+    "unknown_header": "Interne opmerkingen Kwikstaart",
+    "rejected_text": "Afgekeurde omschrijving Roerdomp",
+    "rejected_library": "Bibliotheek Roerdompdorp",
+}
+
+
+def privacy_snapshot() -> Snapshot:
+    acties = [
+        [*ACTION_HEADERS, MARKERS["unknown_header"]],
+        good_action(contactpersoon=MARKERS["contact"], contact_email=MARKERS["contact_email"])
+        + [MARKERS["unknown_column"]],
+        good_action(titel=MARKERS["withheld_title"], omschrijving=MARKERS["withheld_text"],
+                    delen="nee", contactpersoon="Bartholomeus Grutto",
+                    contact_email="b.grutto@bieb-voorbeeld.nl"),
+        good_action(titel="Afgekeurde actie", omschrijving=MARKERS["rejected_text"],
+                    startdatum="ergens in juli"),
+        good_action(titel="Actie van een afgekeurde bibliotheek",
+                    bibliotheek=MARKERS["rejected_library"]),
+    ]
+    bibliotheken = [
+        [*LIBRARY_HEADERS, "Telefoon intern"],
+        ["Bibliotheek Duinstreek", "Noord-Holland", "Castricum", None, 52.5486, 4.6694,
+         MARKERS["library_email"], 60000, "06-98765432"],
+        ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen", None, None, None,
+         "communicatie@veenweide.bieb-voorbeeld.nl", 112000, None],
+        [MARKERS["rejected_library"], "Atlantis", None, None, None, None,
+         "roerdomp@bieb-voorbeeld.nl", 10, None],
+    ]
+    return Snapshot(source={"soort": "test"}, tabs=[Tab("Acties", acties, 0),
+                                                   Tab("Bibliotheken", bibliotheken, 1)])
+
+
+@pytest.fixture(scope="module")
+def private_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("privacy") / "uit"
+    source = out.parent / "bron.json"
+    source.write_text(json.dumps(privacy_snapshot().to_json()), encoding="utf-8")
+    result = build(str(source), out, TODAY)
+    counts = result.outcome.counts
+    assert (counts["gepubliceerd"], counts["niet_gedeeld"], counts["afgekeurd"]) == (1, 1, 2)
+    return out
+
+
+def test_fixture_markers_never_reach_the_catalogue(private_build):
+    secrets = set(MARKERS.values()) | {"Bartholomeus Grutto", "b.grutto@bieb-voorbeeld.nl",
+                                       "06-98765432", "roerdomp@bieb-voorbeld.nl",
+                                       "communicatie@veenweide.bieb-voorbeeld.nl"}
+    assert_no_leak(private_build / "kennisbank.db", secrets)
+    # the FTS index holds lower-cased tokens: none of the withheld or rejected words either
+    data = (private_build / "kennisbank.db").read_bytes()
+    for word in ("kievitsbloem", "roerdomp", "zwaluwstaart", "kwikstaart", "grutto"):
+        assert word.encode() not in data.lower(), word
+
+
+def test_kept_rows_stay_for_the_coordinators(private_build):
+    """What is kept out of the public catalogue is not lost: it is in beheer.db."""
+    conn = sqlite3.connect(private_build / "beheer.db")
+    try:
+        withheld = conn.execute("select titel, waarden from niet_gedeeld").fetchall()
+        rejected = conn.execute("select tabblad, waarden from afgekeurd order by rij").fetchall()
+    finally:
+        conn.close()
+    assert withheld[0][0] == MARKERS["withheld_title"]
+    assert MARKERS["withheld_text"] in withheld[0][1]
+    assert any(MARKERS["rejected_text"] in w for _, w in rejected)
+
+
+def test_small_fixture_personal_values_are_not_in_the_catalogue(tmp_path):
+    """The CSV fixture, read with the csv module: contacts, library addresses, unknown columns
+    and withheld rows."""
+    build(str(KLEIN_DIR), tmp_path, TODAY)
+
+    def rows(name: str) -> list[list[str]]:
+        with open(KLEIN_DIR / name, encoding="utf-8-sig", newline="") as fh:
+            return list(csv.reader(fh, delimiter=";"))
+
+    secrets = (personal_values(rows("Acties.csv"), "Acties", withheld_column="delen")
+               | personal_values(rows("Bibliotheken.csv"), "Bibliotheken"))
+    assert {"Anna de Vries", "anna.devries@duinstreek.bieb-voorbeeld.nl", "Zomerlezen",
+            "intern: niet delen"} <= secrets
+    assert_no_leak(tmp_path / "kennisbank.db", secrets)
+
+
+def test_sample_personal_values_are_not_in_the_catalogue(sample_build):
+    from pipeline.fetch import read_source
+
+    snapshot = read_source(None)
+    secrets = (personal_values(snapshot.tab("Acties").values, "Acties", withheld_column="delen")
+               | personal_values(snapshot.tab("Bibliotheken").values, "Bibliotheken"))
+    assert len(secrets) > 100
+    assert_no_leak(sample_build.catalogue, secrets)
+
+
+# ------------------------------------------------------------------------ public configuration
+
+@pytest.fixture(scope="module")
+def site(private_build):
+    return make_datasette(private_build / "kennisbank.db")
+
+
+def get(site, path: str, method: str = "get", **kwargs):
+    return asyncio.run(getattr(site.client, method)(path, **kwargs))
+
+
+@pytest.mark.parametrize("path", [
+    "/kennisbank?sql=select+1",
+    "/kennisbank.json?sql=select+*+from+sqlite_master",
+    "/kennisbank.csv?sql=select+1",
+    "/kennisbank/acties.json?_where=1=1",
+    "/kennisbank/acties?_where=rij>0",
+    "/kennisbank.json?sql=select+count(*)+as+aantal+from+acties+--",  # not the exact chart SQL
+    "/kennisbank.json?sql=select+count(*)+as+aantal+from+bibliotheken;select+1",
+])
+def test_arbitrary_sql_is_refused(site, path):
+    response = get(site, path)
+    assert response.status_code in (400, 403), (path, response.status_code, response.text[:200])
+    assert "sqlite_master" not in response.text or response.status_code == 403
+
+
+def test_only_the_exact_chart_queries_run(site):
+    exact = "select count(*) as aantal from acties"
+    response = get(site, "/kennisbank.json?_shape=array&sql=" + exact.replace(" ", "+"))
+    assert response.status_code == 200 and response.json() == [{"aantal": 1}]
+    for path in ("/-/dashboards/cijfers?sql=select+1", "/-/dashboards/../kennisbank.json?sql=select+1",
+                 "/-/dashboards/cijfers/acties?sql=select+name+from+sqlite_master"):
+        response = get(site, path)
+        assert "sqlite_master" not in response.text and '"1"' not in response.text, path
+
+
+def test_sql_time_limit_is_set_and_enforced(site):
+    assert get(site, "/-/settings.json").json()["sql_time_limit_ms"] == SETTINGS[
+        "sql_time_limit_ms"] == 3000
+    args = datasette_args(Path("kennisbank.db"), 8001, Path("metadata.json"))
+    assert "--immutable" in args
+    assert args[args.index("sql_time_limit_ms") + 1] == "3000"
+    assert args[args.index("default_allow_sql") + 1] == "off"
+
+    from datasette.database import QueryInterrupted
+
+    slow = ("with recursive n(i) as (select 1 union all select i + 1 from n) "
+            "select count(*) from n")
+    with pytest.raises(QueryInterrupted):
+        asyncio.run(site.get_database("kennisbank").execute(slow, custom_time_limit=200))
+
+
+@pytest.mark.parametrize("method, path", [
+    ("post", "/kennisbank/acties/-/insert"),
+    ("post", "/kennisbank/-/create"),
+    ("post", "/kennisbank/acties/-/drop"),
+    ("post", "/kennisbank/acties/KB-0000000000/-/update"),
+    ("post", "/kennisbank/acties/KB-0000000000/-/delete"),
+    ("post", "/-/create-token"),
+    ("post", "/kennisbank/acties_van_bibliotheek"),
+    ("post", "/kennisbank/kaart"),
+    ("put", "/kennisbank/acties"),
+    ("delete", "/kennisbank/acties"),
+])
+def test_no_write_endpoint(site, private_build, method, path):
+    before = (private_build / "kennisbank.db").read_bytes()
+    kwargs = {"json": {"row": {"actie_id": "X", "titel": "x"}}} if method != "delete" else {}
+    response = get(site, path, method, **kwargs)
+    # (Datasette 0.65 answers a POST to a read-only canned query with a 500; nothing is written)
+    assert response.status_code in (403, 404, 405, 500), (method, path, response.status_code)
+    assert (private_build / "kennisbank.db").read_bytes() == before
+    queries = build_metadata()["databases"]["kennisbank"]["queries"]
+    assert not any(q.get("write") for q in queries.values())
+
+
+@pytest.mark.parametrize("path", ["/beheer", "/beheer.json", "/beheer/runs", "/beheer/meldingen.json",
+                                  "/assets/../beheer.db", "/assets/..%2f..%2fbeheer.db",
+                                  "/kennisbank.db", "/-/static/../../beheer.db"])
+def test_beheer_db_is_not_exposed(site, path):
+    response = get(site, path)
+    assert response.status_code in (403, 404), (path, response.status_code)
+    assert b"SQLite format 3" not in response.content
+    databases = get(site, "/-/databases.json").json()
+    assert [d["name"] for d in databases] == ["kennisbank"]
