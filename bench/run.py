@@ -35,7 +35,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from bench.generate import snapshot_file
 
@@ -433,6 +432,10 @@ def print_report(report: dict[str, Any]) -> None:
                 f"  ontbreekt: {', '.join(t['ontbrekende_facetten'])}"
             sflag = "" if not s or s["ontbrekende_facetten"] in (None, []) else \
                 f"  stock ontbreekt: {', '.join(s['ontbrekende_facetten'])}"
+            flag += "" if t["status"] == [200] else f"  status {t['status']}"
+            flag += f"  n={t['n']}" if t["n"] < 30 else ""
+            sflag += f"  stock n={s['n']}" if s and s["n"] < 30 else ""
+            sflag += "" if not s or s["status"] == [200] else f"  stock status {s['status']}"
             say(f"    {name:34} {t['p50_ms']:>8} / {t['p95_ms']:<8}  stock {ref}{flag}{sflag}")
         for name, run in (data.get("belasting") or {}).items():
             say(f"    belasting {name:14} {run['per_seconde']:>7} /s  p95 {run['p95_ms']} ms  "
@@ -453,6 +456,9 @@ def machine() -> dict[str, Any]:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--report"]:  # print the table of an earlier run again
+        print_report(json.loads(Path(sys.argv[2]).read_text(encoding="utf-8")))
+        return 0
     seed = env_int("BENCH_SEED", 1)
     stock = os.environ.get("BENCH_STOCK", "1") != "0"
     chosen = sizes()

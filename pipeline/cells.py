@@ -64,6 +64,10 @@ _NOT_A_START = frozenset("'\u200b\u200c\u200d\u2060\ufeff\u00ad")
 def is_blank(cell: Cell) -> bool:
     if cell is None:
         return True
+    if type(cell) is int:
+        return False
+    if type(cell) is float:
+        return cell != cell  # only NaN is blank
     if type(cell) is str:  # fast path: a visible first character means not blank
         stripped = cell.strip()
         if stripped and stripped[0] not in _NOT_A_START:

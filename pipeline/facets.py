@@ -26,7 +26,7 @@ from collections import OrderedDict
 from typing import Any
 
 from datasette.database import QueryInterrupted
-from datasette.facets import ArrayFacet, ColumnFacet, DateFacet, load_facet_configs
+from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 DATABASE = "kennisbank"
@@ -312,4 +312,4 @@ def top_values(counts: Counts | None, column: str, limit: int) -> list[dict[str,
     return [{"waarde": value, "aantal": count} for value, count in rows[:limit]]
 
 
-__all__ = ["FAST", "warm", "counts_for", "top_values", "load_facet_configs"]
+__all__ = ["FAST", "warm", "counts_for", "top_values"]

@@ -280,7 +280,7 @@ def parse_columns(raw: RawTab, fields: tuple[Field, ...], findings: Findings,
     rows = raw.frame["rij"].tolist()
     for f in fields:
         parse = parser_for(f, vocabularies, libraries, rejected_libraries)
-        column = [_hashable(v) for v in raw.frame[f.veld]]
+        column = [v if type(v) is str else _hashable(v) for v in raw.frame[f.veld].tolist()]
         parsed = {value: parse(value) for value in dict.fromkeys(column)}
         clean[f.veld] = pd.Series([parsed[v].value for v in column], index=raw.frame.index,
                                   dtype=object)

@@ -40,6 +40,7 @@ CSV_COLUMNS = ["bibliotheek", "tabblad", "rij", "titel", "kolom", "ernst", "meld
                "oplossing", "voorbeeld", "ingevulde_waarde", "code", "actie_id", "link", "run"]
 PLAIN_NUMBER = re.compile(r"[+-]?\d[\d.,]*")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_FIRST = frozenset(FORMULA_START) | {" "}  # first characters that need the full check
 
 
 class ReportError(KennisbankError):
@@ -226,6 +227,8 @@ def csv_safe(value: Any) -> str:
     """Text that a spreadsheet will not run as a formula: a leading =, +, -, @, tab or newline
     gets a leading apostrophe; a plain number such as -12,5 (or a lone '-') stays as it is."""
     text = "" if value is None else str(value)
+    if text[:1] not in FORMULA_FIRST:  # fast path: cannot start a formula (also '')
+        return text
     if text == "-" or PLAIN_NUMBER.fullmatch(text):
         return text
     return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text

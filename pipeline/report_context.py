@@ -9,7 +9,7 @@ import string
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from datetime import date
 from typing import Any
 
@@ -120,6 +120,7 @@ def delta(now: int | None, before: int | None, good: int) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ fields and examples
 
+@cache  # the contract does not change during a run; called for every finding
 def _fields() -> dict[tuple[str, str], tuple[int, Field]]:
     return {(tab, f.veld): (i, f) for tab, fields in load_fields().items()
             for i, f in enumerate(fields)}

@@ -325,7 +325,8 @@ def cell_html(row, value: Any, column: str, table: str | None) -> Markup | None:
     value = _plain(value)
     if value is None or value == "":
         return None
-    keys = row.keys() if hasattr(row, "keys") else ()
+    # the row's column names only where needed: this runs for every cell of every page
+    keys = row.keys() if column in ("titel", "atom_title") and hasattr(row, "keys") else ()
     if column == "titel" and "actie_id" in keys and row["actie_id"]:
         title = link(card_url(row["actie_id"]), value, "titel")
         if table == "acties":  # who and when under the title, as on the home page

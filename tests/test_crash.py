@@ -165,7 +165,8 @@ class ForkServer:
     def __init__(self) -> None:
         self.proc = subprocess.Popen([sys.executable, "-c", SERVER], cwd=ROOT, text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     env={**ENV, "PYTHONDONTWRITEBYTECODE": "1"})
+                                     env={**ENV, "PYTHONDONTWRITEBYTECODE": "1",
+                                          "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
         self.started: dict[int, float] = {}
 
     def ask(self, job: dict) -> dict:
