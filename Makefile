@@ -35,7 +35,7 @@ serve: ## Serve the existing catalogue
 test: install ## Install the test dependencies and run the whole suite
 	$(BIN)/python -m pytest -q
 
-fuzz: install ## Long robustness run: many fuzzed sheets and damaged files, more SIGKILL points
+fuzz: install ## Long robustness run (~45 min): many more fuzzed sheets, damaged files and kills
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_crash.py
 
 sample: install ## Regenerate the embedded sample workbook (fictional data)

@@ -191,9 +191,24 @@ def workbooks(draw, surrogates: bool = False) -> tuple[Snapshot, int]:
 # ------------------------------------------------------------------------ the properties
 
 def non_blank_rows(values: list[list], header_index: int) -> set[int]:
-    """Sheet row numbers (1-based) below the header that hold anything but blanks."""
+    """Sheet row numbers (1-based) below the header that hold anything but blanks: a cell is
+    blank when its text (cells.clean_text, the contract's reading of a cell) is empty. Not
+    cells.is_blank, the pipeline's fast test, which the property below checks against this."""
     return {i + 1 for i, row in enumerate(values) if i > header_index
-            and any(not cells.is_blank(c) for c in row)}
+            and any(cells.clean_text(c) != "" for c in row)}
+
+
+SPACES_AND_INVISIBLES = st.text(alphabet=st.sampled_from(
+    list(" \t\r\n\x0b\x0c\x1c\x1d\x1e\x1f\x85\u00a0\u2007\u202f\u2009\u3000\u2028\u2029"
+         "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e'x")), max_size=8)
+
+
+@examples(fast=300, long=30000)
+@given(st.one_of(st.none(), st.text(), CONTROL_TEXT, SPACES_AND_INVISIBLES, st.booleans(),
+                 st.integers(), st.floats(allow_nan=True, allow_infinity=True)))
+def test_a_cell_is_blank_exactly_when_its_text_is_empty(cell):
+    """A row that is_blank calls empty is skipped: it must really hold no text."""
+    assert cells.is_blank(cell) == (cells.clean_text(cell) == "")
 
 
 def assert_every_row_accounted_for(outcome, snapshot: Snapshot, header_index: int) -> None:
