@@ -7,6 +7,7 @@ CI (CI=true), where a missing browser is a failure."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -54,6 +55,13 @@ def free_port() -> int:
 def server(tmp_path_factory):
     require_chromium()
     db = build_site_catalogue(tmp_path_factory.mktemp("browser"))
+    with serving(db) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(db):
+    """`kennisbank serve` on a free loopback port, as a reader's browser reaches it."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db),
                              "--port", str(port)], cwd=ROOT,

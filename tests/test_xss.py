@@ -13,23 +13,19 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import LIBRARY_HEADERS, ROOT, TODAY, good_action
+from conftest import LIBRARY_HEADERS, TODAY, good_action
 from pipeline.build import build
 from pipeline.config import load_fields
 from pipeline.report import write_reports
 from pipeline.serve import make_datasette
 from pipeline.site import card_url
 from pipeline.snapshot import Snapshot, Tab
-from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, free_port, require_chromium
+from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, require_chromium, serving
 
 
 def payload(tag: str, kind: int) -> str:
@@ -215,26 +211,8 @@ def assert_clean(page, where: str) -> None:
 @pytest.fixture(scope="module")
 def server(built):
     require_chromium()
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db",
-                             str(built / "kennisbank.db"), "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"kennisbank serve stopte: {proc.stdout.read().decode()}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("kennisbank serve antwoordde niet")
+    with serving(built / "kennisbank.db") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
