@@ -10,11 +10,15 @@
    same file, as the reference; whether every configured facet came back.
 3. Load: 8 and 32 concurrent readers (threads, one keep-alive connection each, loopback only,
    bounded in time) on the table page and the cards: requests/s, p95, p99, errors.
+4. Swap under load (bench/swap.py, at 100,000 actions): 32 readers, at least 30 s and all through
+   the `kennisbank build` of another snapshot (seed + 1) that swaps the served file: failed,
+   mixed and late answers.
 
 Settings (environment): BENCH_FULL=1 adds 1,000,000 rows; BENCH_SIZES=1000,10000 chooses the
 sizes; BENCH_SEED (1); BENCH_REQUESTS (30 per page); BENCH_PAGE_SECONDS (90: a page slower than
 that in total stops early, with the count recorded); BENCH_LOAD_SECONDS (20);
-BENCH_LOAD_SIZES (the largest size); BENCH_STOCK=0 skips stock Datasette.
+BENCH_LOAD_SIZES (the largest size); BENCH_STOCK=0 skips stock Datasette; BENCH_SWAP=0 skips
+the swap, BENCH_SWAP_SECONDS (30).
 """
 
 from __future__ import annotations
@@ -359,6 +363,20 @@ def bench_load(db: Path, seed: int) -> dict[str, Any]:
         server.stop()
 
 
+def bench_swap(rows: int, seed: int, db: Path) -> dict[str, Any]:
+    """bench/swap.py on a copy of the catalogue, swapped for one built from seed + 1."""
+    from bench import swap
+
+    other = snapshot_file(rows, seed + 1, OUT / "momentopnamen")
+    served = OUT / "werk" / str(rows) / "wissel"
+    shutil.rmtree(served, ignore_errors=True)
+    served.mkdir(parents=True)
+    shutil.copyfile(db, served / "kennisbank.db")
+    result = swap.run(served, other, float(env_int("BENCH_SWAP_SECONDS", 30)), say=say)
+    swap.say_result(result, say)
+    return result
+
+
 # ------------------------------------------------------------------------ the verdict
 
 def verdicts(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -404,6 +422,12 @@ def verdicts(report: dict[str, Any]) -> list[dict[str, Any]]:
         rps = load["tabel_html_8"]["per_seconde"]
         check("belasting: tabel bij 8 verbindingen", f"{rps} /s", "≥ 50 /s",
               rps >= TARGETS["load_rps"])
+    swapped = size.get("wissel")
+    if swapped:
+        bad = (swapped["fouten"], swapped["gemengd"], swapped["verouderd"])
+        check("wissel onder belasting: fout/gemengd/oud", "/".join(map(str, bad)), "0/0/0",
+              bad == (0, 0, 0) and len(swapped["versies"]) == 2
+              and all(swapped["versies"].values()))
     return rows
 
 
@@ -440,6 +464,10 @@ def print_report(report: dict[str, Any]) -> None:
         for name, run in (data.get("belasting") or {}).items():
             say(f"    belasting {name:14} {run['per_seconde']:>7} /s  p95 {run['p95_ms']} ms  "
                 f"p99 {run['p99_ms']} ms  fouten {run['fouten']}")
+        if data.get("wissel"):
+            from bench.swap import say_result
+
+            say_result(data["wissel"], say)
     say("\nDoelen (bij 100.000 acties)")
     for row in report["doelen"]:
         say(f"  {row['doel']:44} {str(row['gemeten']):>16}  {row['streef']:>10}  {row['uitkomst']}")
@@ -485,6 +513,8 @@ def main() -> int:
         data = {"pijplijn": pipeline, "catalogus": bench_catalogue(db, seed, stock)}
         if rows in load_sizes:
             data["belasting"] = bench_load(db, seed)
+        if rows == TARGET_SIZE and os.environ.get("BENCH_SWAP", "1") != "0":
+            data["wissel"] = bench_swap(rows, seed, db)
         report["per_grootte"][str(rows)] = data
     report["machine"]["belasting_einde"] = [round(x, 2) for x in os.getloadavg()]
     report["doelen"] = verdicts(report)

@@ -51,8 +51,12 @@ def clean_text(cell: Cell) -> str:
         if math.isnan(cell):
             return ""
         return str(int(cell)) if cell.is_integer() else str(cell)
-    text = str(cell).translate(INVISIBLE).translate(SPACES)
-    text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+    text = str(cell)
+    if text.isascii() and "\n" not in text:  # fast path: no odd characters, one line
+        text = text.strip()
+    else:
+        text = text.translate(INVISIBLE).translate(SPACES)
+        text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
     if text.startswith("'"):
         text = text[1:].lstrip()
     return text

@@ -88,12 +88,14 @@ def mail_options(command):
     return command
 
 
-def _reports(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool) -> bool:
+def _reports(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool,
+             known_sources: dict | None = None) -> bool:
     """Write the reports and, when asked, mail them; True when a mail could not be sent."""
     from .mail import write_and_mail
 
     try:
-        return write_and_mail(out_dir, mail or mail_all or dry_run, mail_all, dry_run, click.echo)
+        return write_and_mail(out_dir, mail or mail_all or dry_run, mail_all, dry_run, click.echo,
+                              known_sources)
     except KennisbankError as exc:
         _fail(exc)
         return True
@@ -150,10 +152,11 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
       kennisbank build --source acties.xlsx --out output
       kennisbank build --source https://docs.google.com/spreadsheets/d/SLEUTEL/edit --write-back
     """
-    from . import gsheet
     from .build import build as run_build
+    from .fetch import is_google_source
+    from .report import release_build_memory
 
-    if write_back and not (source and gsheet.is_google_source(source)):
+    if write_back and not (source and is_google_source(source)):
         _fail(KennisbankError("--write-back kan alleen bij een Google Sheet als bron."))
     try:
         result = run_build(source, out_dir, _today(peildatum), force=force)
@@ -173,9 +176,21 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
     click.echo(summary(result.outcome.counts))
     click.echo(f"Kennisbank: {result.catalogue}")
     click.echo(f"Beheer:     {result.history} (run {result.run_id})")
-    mail_failed = _reports(out_dir, mail, mail_all, dry_run)
+    known_sources = _sources_of(result)
+    statuses = expected_rows = None
     if write_back:
-        _write_back(source, result)
+        from .feedback import row_statuses
+
+        statuses = row_statuses(result.outcome)
+        expected_rows = result.snapshot.tab("Acties").values
+    if not netwerk:
+        # The reports read beheer.db; the run's frames and the snapshot (most of the memory
+        # at 100,000 rows) are not needed any more.
+        result.outcome = result.snapshot = None
+    release_build_memory()
+    mail_failed = _reports(out_dir, mail, mail_all, dry_run, known_sources)
+    if write_back:
+        _write_back(source, statuses, expected_rows)
     if netwerk:
         _network(out_dir, result, _today(peildatum))
     if mail_failed:
@@ -189,14 +204,25 @@ def _network(out_dir: Path, result, today: date) -> None:
     click.echo(f"Netwerk:    {written}" if written else "Netwerk:    netwerk.db ongewijzigd")
 
 
-def _write_back(source: str, result) -> None:
+def _sources_of(result) -> dict:
+    """The links to the sheet for the reports, from the snapshot this build holds (see
+    report.read_sources), by the snapshot path recorded in beheer.db."""
+    from .report import sources_of
+
+    if result.snapshot is None or result.snapshot_path is None:
+        return {}
+    snapshot = result.snapshot
+    return {str(result.snapshot_path): sources_of({
+        "bron": snapshot.source,
+        "tabbladen": [{"titel": t.title, "tab_id": t.tab_id} for t in snapshot.tabs]})}
+
+
+def _write_back(source: str, statuses: dict[int, str], expected_rows: list) -> None:
     from . import gsheet
-    from .feedback import row_statuses
     from .snapshot import utc_now
 
     try:
-        written = gsheet.write_back(source, row_statuses(result.outcome), utc_now(),
-                                    expected_rows=result.snapshot.tab("Acties").values)
+        written = gsheet.write_back(source, statuses, utc_now(), expected_rows=expected_rows)
     except KennisbankError as exc:
         click.echo(f"Fout bij terugschrijven (de kennisbank is wel bijgewerkt): {exc}", err=True)
         sys.exit(1)
@@ -233,16 +259,25 @@ def check(source: str | None, peildatum: str | None) -> None:
               type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="De kennisbank die wordt getoond.")
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(db_path: Path, port: int) -> None:
+@click.option("--workers", default=1, show_default=True, envvar="KENNISBANK_WORKERS",
+              type=click.IntRange(1, 64),
+              help="Aantal serverprocessen (één per processorkern is een goede keuze).")
+def serve(db_path: Path, port: int, workers: int) -> None:
     """Toon de kennisbank met Datasette op http://127.0.0.1:PORT/ (alleen lezen).
 
     \b
     Voorbeeld:
       kennisbank serve --db output/kennisbank.db --port 8001
+      kennisbank serve --workers 2     # twee processen: twee kernen beantwoorden lezers
     """
+    click.echo(f"De kennisbank draait op http://127.0.0.1:{port}/ (stoppen met Ctrl-C)")
+    if workers > 1:
+        from .workers import serve as serve_workers
+
+        serve_workers(db_path, port, workers)
+        return
     from .serve import serve as run_serve
 
-    click.echo(f"De kennisbank draait op http://127.0.0.1:{port}/ (stoppen met Ctrl-C)")
     run_serve(db_path, port)
 
 

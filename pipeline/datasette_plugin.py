@@ -4,15 +4,19 @@ the CSV guard in pipeline/csvsafe.py, the pages in templates/datasette/. Registe
 
 from __future__ import annotations
 
+import contextvars
+import types
 import urllib.parse
 from pathlib import Path
 
 import datasette as datasette_package
 from datasette import hookimpl
+from datasette.plugins import pm
 from datasette.utils import tilde_encode, urlsafe_components
 from jinja2 import ChoiceLoader, DictLoader
+from markupsafe import Markup
 
-from . import facets, site
+from . import facets, site, swap
 from .csvsafe import csv_guard
 
 MINIMUM_DATASETTE = (0, 65, 5)
@@ -26,8 +30,10 @@ def startup(datasette):
     if version < MINIMUM_DATASETTE:
         raise RuntimeError(f"Kennisbank Marketing heeft Datasette 0.65.5 of nieuwer nodig, "
                            f"niet {datasette_package.__version__}")
+    without_markdown_cells()
 
     async def warm_facets():  # the unfiltered facet counts, before the first reader asks
+        await swap.pin(datasette)  # a rebuilt catalogue is swapped in safely (pipeline/swap.py)
         await facets.warm(datasette)
 
     return warm_facets
@@ -106,11 +112,55 @@ async def reader_queries(datasette) -> list[dict]:
     return [queries[name] for name in site.site_config()["wat_werkte"] if name in queries]
 
 
+# The columns the Dutch actions table shows for the request being answered (None: all). Datasette
+# renders every cell of every selected column (42 per row) before the template picks the ones it
+# shows; a cell of a column that is not shown gets this placeholder instead of its display value.
+SHOWN_COLUMNS: contextvars.ContextVar[frozenset | None] = contextvars.ContextVar(
+    "kennisbank_shown_columns", default=None)
+NOT_SHOWN = Markup("…")
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
     if database != DB or table not in (None, "acties", "bibliotheken"):
         return None
+    shown = SHOWN_COLUMNS.get()
+    if shown is not None and table == "acties" and column not in shown:
+        return NOT_SHOWN
     return site.cell_html(row, value, column, table)
+
+
+def shown_columns(app):
+    """ASGI middleware: note which columns the table page will show (pipeline/site.py)."""
+
+    async def noted(scope, receive, send):
+        if scope.get("type") != "http" or scope.get("path") != f"/{DB}/{site.TABLE}":
+            return await app(scope, receive, send)
+        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        token = SHOWN_COLUMNS.set(site.shown_columns(query))
+        try:
+            return await app(scope, receive, send)
+        finally:
+            SHOWN_COLUMNS.reset(token)
+
+    return noted
+
+
+def without_markdown_cells() -> None:
+    """datasette-render-markdown comes with datasette-dashboards (for Markdown charts). Its
+    render_cell looks up its configuration for every cell of every page, which cost about a
+    third of a table page; the catalogue has no Markdown columns. Keep its template function and
+    tag, drop its render_cell (pluggy's own register/unregister)."""
+    plugin = pm.get_plugin("render_markdown")
+    if plugin is None or getattr(plugin, "kennisbank_without_cells", False):
+        return
+    pm.unregister(name="render_markdown")
+    kept = types.ModuleType(plugin.__name__)
+    kept.__file__ = plugin.__file__
+    kept.kennisbank_without_cells = True
+    kept.extra_template_vars = plugin.extra_template_vars
+    kept.prepare_jinja2_environment = plugin.prepare_jinja2_environment
+    pm.register(kept, name="render_markdown")
 
 
 @hookimpl
@@ -133,5 +183,5 @@ def chart_queries(datasette) -> list[str]:
 
 @hookimpl
 def asgi_wrapper(datasette):
-    return csv_guard
+    return lambda app: swap.guard(datasette, csv_guard(shown_columns(app)))
 

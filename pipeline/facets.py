@@ -56,6 +56,8 @@ def file_key(db) -> tuple | None:
     """The identity of an immutable database file; None for anything else."""
     if db.is_mutable or db.is_memory or not db.path:
         return None
+    if getattr(db, "file_key", None):  # pipeline/swap.py: the file its connections read
+        return db.file_key
     try:
         found = os.stat(db.path)
     except OSError:
@@ -128,7 +130,9 @@ async def counts_for(datasette, db) -> Counts | None:
         configs = facet_configs(datasette)
         found = await db.execute_fn(lambda conn: compute(conn, configs))
         with _LOCK:
-            for old in [k for k in _CACHE if k[0] == key[0]]:  # an earlier file at this path
+            # Earlier files at this path, except the latest: while a rebuilt file is being
+            # swapped in (pipeline/swap.py), the one it replaces still serves.
+            for old in [k for k in _CACHE if k[0] == key[0]][:-1]:
                 del _CACHE[old]
             _CACHE[key] = found
     return found

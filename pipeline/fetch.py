@@ -12,12 +12,12 @@ import csv
 import io
 import json
 import math
+import re
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import gsheet
 from .config import SAMPLE_WORKBOOK
 from .errors import SourceError
 from .snapshot import Cell, Snapshot, Tab, read_snapshot
@@ -27,11 +27,22 @@ REQUIRED_TABS = ("Acties", "Bibliotheken")
 SERIAL_EPOCH = datetime(1899, 12, 30)
 
 
+def is_google_source(source: str) -> bool:
+    """gsheet.is_google_source without loading gspread and google-auth (about 0.7 s): those
+    are imported only for a Google source. tests/test_gsheet.py checks that the two agree."""
+    text = str(source).strip()
+    return text.lower().startswith("gsheet:") or bool(
+        re.match(r"^https?://docs\.google\.com/spreadsheets?/", text, re.IGNORECASE)
+    )
+
+
 def read_source(source: str | None) -> Snapshot:
     """Read any supported source; raise SourceError with a Dutch message when it cannot."""
     if source is None:
         return _with_source(read_xlsx(SAMPLE_WORKBOOK), soort="voorbeeld")
-    if gsheet.is_google_source(source):
+    if is_google_source(source):
+        from . import gsheet
+
         return valid_text(gsheet.read_google_sheet(source, tabs=READ_TABS,
                                                    required=REQUIRED_TABS))
     path = Path(source)
@@ -175,10 +186,13 @@ def check_shape(snapshot: Snapshot) -> None:
     """A snapshot read from a file: tabs with a title and rows of cells (see snapshot.py)."""
     if not isinstance(snapshot.source, dict):
         raise ValueError("'bron' is geen object")
+    plain = frozenset({str, int, float, bool, type(None)})  # what JSON gives: checked by type
     for tab in snapshot.tabs:
         if not isinstance(tab.title, str) or not isinstance(tab.values, list):
             raise ValueError("een tabblad zonder titel of rijen")
         for number, row in enumerate(tab.values, start=1):
+            if type(row) is list and plain.issuperset(map(type, row)):
+                continue
             if not isinstance(row, list) or not all(
                     cell is None or isinstance(cell, (str, int, float)) for cell in row):
                 raise ValueError(f"tabblad '{tab.title[:40]}', rij {number}: geen lijst van cellen")

@@ -7,7 +7,7 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .config import ACTIES
 from .load import UNCHANGED, connect_readonly
@@ -28,7 +28,7 @@ class History:
     previous_findings: list[dict[str, Any]] = field(default_factory=list)
     previous_rows: list[dict[str, Any]] = field(default_factory=list)
     libraries: list[dict[str, Any]] = field(default_factory=list)
-    first_seen: dict[tuple[str, int], str] = field(default_factory=dict)  # (run, rij) → date
+    first_seen: dict[tuple[str, int], str] = field(default_factory=dict)  # current (run, rij) → date
     introduced: list[dict[str, Any]] = field(default_factory=list)     # first appearances
 
     @property
@@ -54,8 +54,11 @@ def read_history(path: Path) -> History:
             history.previous_rows = _select(conn, "rijen", previous["run_id"])
         history.libraries = [dict(r) for r in conn.execute(
             "select naam, provincie, email from bibliotheken order by naam")]
-        all_rows = _select_all_rows(conn, [r["run_id"] for r in completed])
-        history.first_seen, history.introduced = trace_actions(completed, all_rows)
+        loaded = {current["run_id"]: history.rows}
+        if previous is not None:
+            loaded[previous["run_id"]] = history.previous_rows
+        history.first_seen, history.introduced = trace_actions(
+            completed, lambda run_id: loaded.get(run_id) or _select_trace_rows(conn, run_id))
         return history
     finally:
         conn.close()
@@ -66,14 +69,11 @@ def _select(conn: sqlite3.Connection, table: str, run_id: str) -> list[dict[str,
         f"select * from {table} where run_id = ? order by rowid", (run_id,))]  # table: a constant
 
 
-def _select_all_rows(conn: sqlite3.Connection, run_ids: list[str]) -> dict[str, list[dict]]:
-    by_run: dict[str, list[dict]] = defaultdict(list)
-    wanted = set(run_ids)
-    for r in conn.execute("select run_id, rij, actie_id, bibliotheek, titel from rijen "
-                          "order by rowid"):
-        if r["run_id"] in wanted:
-            by_run[r["run_id"]].append(dict(r))
-    return by_run
+def _select_trace_rows(conn: sqlite3.Connection, run_id: str) -> list[dict]:
+    """A run's rows with what match_rows looks at (by the run_id index)."""
+    return [dict(r) for r in conn.execute(
+        "select run_id, rij, actie_id, bibliotheek, titel from rijen where run_id = ? "
+        "order by rowid", (run_id,))]
 
 
 # ------------------------------------------------------------------ matching rows between runs
@@ -110,28 +110,31 @@ def _same_library(a: dict, b: dict) -> bool:
     return a["bibliotheek"] == b["bibliotheek"] or a["bibliotheek"] is None
 
 
-def trace_actions(completed: list[dict], rows_by_run: dict[str, list[dict]]
+def trace_actions(completed: list[dict], rows_of: Callable[[str], list[dict]]
                   ) -> tuple[dict[tuple[str, int], str], list[dict[str, Any]]]:
-    """Follow each action through the completed runs. Returns, for every row of every run, the
-    peildatum of the run in which that action first appeared in the sheet, and the list of
-    first appearances (run, row, date, library): rows not matched to a row of the run before."""
-    seen: dict[tuple[str, int], str] = {}
+    """Follow each action through the completed runs (`rows_of(run_id)`: a run's rows, asked
+    for run by run, so at most two runs' rows are held). Returns, for every row of the last
+    run, by (run, rij), the peildatum of the run in which that action first appeared in the
+    sheet, and the list of first appearances over all runs (run, row, date, library): rows not
+    matched to a row of the run before."""
+    seen: dict[int, str] = {}
     introduced: list[dict[str, Any]] = []
     before: list[dict] = []
-    before_run = None
     for run in completed:
-        rows = rows_by_run.get(run["run_id"], [])
+        rows = rows_of(run["run_id"])
         pairs = match_rows(before, rows)
+        seen_before, seen = seen, {}
         for row in rows:
             earlier = pairs.get(row["rij"])
             if earlier is not None:
-                seen[(run["run_id"], row["rij"])] = seen[(before_run, earlier["rij"])]
+                seen[row["rij"]] = seen_before[earlier["rij"]]
                 continue
-            seen[(run["run_id"], row["rij"])] = run["peildatum"]
+            seen[row["rij"]] = run["peildatum"]
             introduced.append({"run_id": run["run_id"], "rij": row["rij"],
                                "peildatum": run["peildatum"], "bibliotheek": row["bibliotheek"]})
-        before, before_run = rows, run["run_id"]
-    return seen, introduced
+        before = rows
+    last = completed[-1]["run_id"] if completed else None
+    return {(last, rij): day for rij, day in seen.items()}, introduced
 
 
 # ------------------------------------------------------------------ fixed since the last run

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from .config import ACTIES, BIBLIOTHEKEN, Field, load_fields
 from .process import PUBLISHED, RAW_COLUMN, REJECTED, WITHHELD, Outcome
+from .summaries import save_summaries
 
 CATALOGUE = "kennisbank.db"
 HISTORY = "beheer.db"
@@ -62,11 +63,37 @@ def to_sql_value(value: Any) -> Any:
 
 
 def column_values(values: list[Any], kind: type) -> list[Any]:
-    """One column's values as records() gives them (to_sql_value; int columns whole)."""
-    converted = [to_sql_value(v) for v in values]
-    if kind is int:
-        converted = [int(v) if isinstance(v, float) else v for v in converted]
-    return converted
+    """One column's values as records() gives them (to_sql_value; int columns whole). Text
+    passes straight through; a list is encoded once per distinct list (columns repeat them)."""
+    encoded: dict[tuple, str] = {}
+
+    def convert(value: Any) -> Any:
+        if type(value) is list:
+            try:
+                key = tuple(value)
+                found = encoded.get(key)
+                if found is None:
+                    found = encoded[key] = to_sql_value(value)
+                return found
+            except TypeError:  # an unhashable item: encode without the cache
+                return to_sql_value(value)
+        value = to_sql_value(value)
+        return int(value) if kind is int and isinstance(value, float) else value
+
+    return [v if type(v) is str else convert(v) for v in values]
+
+
+def series_values(series: pd.Series, kind: type) -> list[Any]:
+    """column_values of a Series: float and int columns take a short cut (in a float column
+    only NaN needs a look: it becomes NULL)."""
+    if series.dtype == "float64":
+        floats = series.tolist()
+        if kind is int:
+            return [None if v != v else int(v) for v in floats]
+        return [None if v != v else v for v in floats]
+    if series.dtype == "int64":
+        return series.tolist()
+    return column_values(series.tolist(), kind)
 
 
 def insert_rows(db: sqlite_utils.Database, table: str, frame: pd.DataFrame,
@@ -77,7 +104,7 @@ def insert_rows(db: sqlite_utils.Database, table: str, frame: pd.DataFrame,
     names = list(columns)
     sql = "insert into {} ({}) values ({})".format(
         _quote(table), ", ".join(_quote(c) for c in names), ", ".join("?" for _ in names))
-    values = [column_values(frame[c].tolist(), kind) for c, kind in columns.items()]
+    values = [series_values(frame[c], kind) for c, kind in columns.items()]
     db.conn.executemany(sql, zip(*values))
 
 
@@ -113,6 +140,7 @@ def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
         save_libraries(db, outcome)
         save_vocabularies(db, outcome)
         save_actions(db, outcome)
+        save_summaries(db)
         ensure_catalogue_shape(db)
         db.conn.commit()
         db.conn.execute("VACUUM")

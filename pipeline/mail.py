@@ -117,16 +117,21 @@ def compose(sender: str, to: list[str], subject: str, text: str, html: str,
     return msg
 
 
+Planned = list[tuple[Delivery, Callable[[], EmailMessage]]]
+
+
 def plan_messages(reports: Reports, sender: str, coordinators: list[str],
-                  mail_all: bool) -> tuple[list[tuple[Delivery, EmailMessage]], list[str]]:
+                  mail_all: bool) -> tuple[Planned, list[str]]:
     """The messages to send, and what is skipped (for the log): the coordinator report to every
     coordinator address; each library with open findings (or every library with mail_all) that
-    has an e-mail address gets its own report."""
-    planned, skipped = [], []
+    has an e-mail address gets its own report. Each message is composed (its report files read)
+    only when it is sent or written, so one message at a time is in memory."""
+    planned: Planned = []
+    skipped: list[str] = []
     if coordinators:
-        msg = compose(sender, coordinators, reports.subject, reports.text, reports.mail_html,
-                      (ALL_FINDINGS_CSV, reports.csv))
-        planned.append((Delivery(coordinators, reports.subject, COORDINATOR), msg))
+        planned.append((Delivery(coordinators, reports.subject, COORDINATOR), lambda: compose(
+            sender, coordinators, reports.subject, reports.text, reports.mail_html,
+            (ALL_FINDINGS_CSV, reports.csv))))
     else:
         skipped.append("coördinatoren: KENNISBANK_COORDINATOR_EMAIL is niet gezet")
     for lib in reports.libraries:
@@ -137,34 +142,35 @@ def plan_messages(reports: Reports, sender: str, coordinators: list[str],
         if not to:
             skipped.append(f"{lib.naam}: geen e-mailadres in het tabblad Bibliotheken")
             continue
-        msg = compose(sender, to, lib.subject, lib.text, lib.html, (f"{lib.slug}.csv", lib.csv),
-                      reply_to=coordinators)
-        planned.append((Delivery(to, lib.subject, lib.slug), msg))
+        planned.append((Delivery(to, lib.subject, lib.slug),
+                        lambda lib=lib, to=to: compose(
+                            sender, to, lib.subject, lib.text, lib.html,
+                            (f"{lib.slug}.csv", lib.csv), reply_to=coordinators)))
     return planned, skipped
 
 
 # ------------------------------------------------------------------ delivering
 
-def write_eml(planned: list[tuple[Delivery, EmailMessage]], folder: Path) -> list[Delivery]:
+def write_eml(planned: Planned, folder: Path) -> list[Delivery]:
     """--dry-run: every message as an .eml file instead of sending it."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("*.eml"):
         old.unlink()
-    for i, (delivery, msg) in enumerate(planned, start=1):
+    for i, (delivery, message) in enumerate(planned, start=1):
         path = folder / f"{i:03d}-{delivery.kind}.eml"
-        path.write_bytes(msg.as_bytes())
+        path.write_bytes(message().as_bytes())
         delivery.ok, delivery.file = True, path
     return [d for d, _ in planned]
 
 
-def send_all(planned: list[tuple[Delivery, EmailMessage]], settings: SmtpSettings) -> list[Delivery]:
+def send_all(planned: Planned, settings: SmtpSettings) -> list[Delivery]:
     """Send each message on one connection. A refused message is recorded on its delivery and
     the next one is tried (on a fresh connection when the old one broke); when no connection
     can be made at all, every remaining message gets that reason."""
     conn: smtplib.SMTP | None = None
     no_connection: str | None = None
     try:
-        for delivery, msg in planned:
+        for delivery, message in planned:
             if no_connection:
                 delivery.error = no_connection
                 continue
@@ -174,6 +180,7 @@ def send_all(planned: list[tuple[Delivery, EmailMessage]], settings: SmtpSetting
             except Exception as exc:  # noqa: BLE001 - reported per message, never re-raised
                 no_connection = delivery.error = settings.scrub(describe(exc))
                 continue
+            msg = message()  # outside the try: a report that cannot be read is no SMTP failure
             try:
                 refused = conn.send_message(msg)
             except smtplib.SMTPRecipientsRefused as exc:
@@ -259,10 +266,10 @@ def deliver(reports: Reports, env: Mapping[str, str], mail_all: bool, dry_run: b
 
 
 def write_and_mail(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool,
-                   echo: Callable[..., None]) -> bool:
+                   echo: Callable[..., None], known_sources: Mapping | None = None) -> bool:
     """The reports command: write DIR/rapporten/, then (when asked) mail them. Returns True when
-    at least one mail could not be sent."""
-    reports = write_reports(out_dir)
+    at least one mail could not be sent. `known_sources`: see report.read_sources."""
+    reports = write_reports(out_dir, known_sources)
     echo(f"Rapporten:  {reports.directory} (coördinatoren en {len(reports.libraries)} "
          f"bibliotheken)")
     if not mail:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Callable, Iterable
 
 import pandas as pd
@@ -113,25 +114,41 @@ def read_raw_tab(tab: Tab, fields: tuple[Field, ...], findings: Findings) -> Raw
 def _data_frame(tab: Tab, header_index: int, headers: list[str], columns: dict[str, int],
                 fields: tuple[Field, ...]) -> pd.DataFrame:
     width = len(headers)
-    records: list[dict[str, Any]] = []
-    positions = [(f.veld, columns.get(f.veld)) for f in fields]
-    is_blank = cells.is_blank
-    for index in range(header_index + 1, len(tab.values)):
-        row = list(tab.values[index]) + [None] * (width - len(tab.values[index]))
-        filled = [i for i, c in enumerate(row) if not is_blank(c)]  # each cell looked at once
+    records: list[tuple] = []
+    # Each record: the fields' cells picked at C speed (a missing column picks the None
+    # appended to every row), the sheet row number and the raw values by header.
+    picks = [-1 if columns.get(f.veld) is None else columns[f.veld] for f in fields]
+    pick = itemgetter(*picks) if len(picks) > 1 else (lambda row: (row[picks[0]],))
+    names = [headers[i] or f"kolom {i + 1}" for i in range(width)]
+    is_blank, plain_types, not_a_start = cells.is_blank, _PLAIN_TYPES, cells._NOT_A_START
+    values = tab.values
+    for index in range(header_index + 1, len(values)):
+        row = values[index]
+        filled = []
+        for i, c in enumerate(row):  # each cell looked at once
+            if c is None:
+                continue
+            if type(c) is str:
+                stripped = c.strip()
+                if stripped and stripped[0] not in not_a_start:
+                    filled.append(i)
+                    continue
+            if not is_blank(c):
+                filled.append(i)
         if not filled:
             continue
-        record: dict[str, Any] = {veld: None if i is None else row[i] for veld, i in positions}
-        record["rij"] = index + 1
-        record[RAW_COLUMN] = {
-            (headers[i] if i < len(headers) and headers[i] else f"kolom {i + 1}"): _plain(row[i])
-            for i in filled
-        }
-        records.append(record)
+        padded = list(row) + [None] * (width - len(row)) + [None]
+        records.append(pick(padded) + (index + 1, {
+            (names[i] if i < width else f"kolom {i + 1}"):
+                (padded[i] if type(padded[i]) in plain_types else _plain(padded[i]))
+            for i in filled}))
     frame = pd.DataFrame.from_records(
         records, columns=[f.veld for f in fields] + ["rij", RAW_COLUMN]
     )
     return frame.astype({f.veld: object for f in fields}).astype({"rij": "int64"})
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool})
 
 
 def _plain(cell: Cell) -> Cell:
@@ -180,6 +197,7 @@ def map_vocabulary_item(item: str, vocab: Vocabulary) -> Parsed:
 
 def vocabulary_parser(vocab: Vocabulary, many: bool) -> Callable[[Cell], Parsed]:
     cache: dict[Cell, Parsed] = {}
+    items: dict[str, Parsed] = {}  # the same items recur in many different list cells
 
     def parse(cell: Cell) -> Parsed:
         if cell in cache:
@@ -190,7 +208,9 @@ def vocabulary_parser(vocab: Vocabulary, many: bool) -> Callable[[Cell], Parsed]
         else:
             labels, issues = [], ()
             for item in cells.split_list(cell):
-                mapped = map_vocabulary_item(item, vocab)
+                mapped = items.get(item)
+                if mapped is None:
+                    mapped = items[item] = map_vocabulary_item(item, vocab)
                 issues += mapped.issues
                 if mapped.value not in labels:
                     labels.append(mapped.value)

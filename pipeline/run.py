@@ -102,9 +102,21 @@ def unattended_run(source: str | None, out_dir: Path, today: date, *, force: boo
         from .cli import summary
 
         report.parts.append(f"run {result.run_id}: {summary(result.outcome.counts).rstrip('.')}")
-    _step(report, "rapporten", lambda: _reports(report, out_dir, result.outcome is not None and
-                                                (mail or mail_all), mail_all))
-    if write_back and result.outcome is not None:
+    changed = result.outcome is not None
+    known_sources = {}
+    if changed:
+        from .cli import _sources_of
+        from .report import release_build_memory
+
+        known_sources = _sources_of(result)
+        if not write_back and not netwerk:
+            # The reports read beheer.db; the run's frames and the snapshot (most of the
+            # memory at 100,000 rows) are not needed any more.
+            result.outcome = result.snapshot = None
+        release_build_memory()
+    _step(report, "rapporten", lambda: _reports(report, out_dir, changed and (mail or mail_all),
+                                                mail_all, known_sources))
+    if write_back and changed:
         _step(report, "terugschrijven", lambda: _write_back(report, source, result))
     if netwerk:
         _step(report, "netwerk.db", lambda: _network(report, out_dir, result, today))
@@ -120,11 +132,12 @@ def _step(report: RunReport, name: str, action) -> None:
         report.fail(PARTIAL, f"{name}: onverwachte fout ({type(exc).__name__}): {exc}")
 
 
-def _reports(report: RunReport, out_dir: Path, mail: bool, mail_all: bool) -> None:
+def _reports(report: RunReport, out_dir: Path, mail: bool, mail_all: bool,
+             known_sources: dict | None = None) -> None:
     from .mail import deliver
     from .report import write_reports
 
-    reports = write_reports(out_dir)
+    reports = write_reports(out_dir, known_sources)
     report.parts.append(f"rapporten voor {len(reports.libraries)} bibliotheken")
     if not mail:
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ SETTINGS = {
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
     "suggest_facets": False,
-    "default_page_size": 50,
+    "default_page_size": 25,
     "max_returned_rows": 1000,
     "allow_download": False,
     "default_facet_size": 10,
@@ -66,9 +67,20 @@ def write_metadata(path: Path) -> Path:
 def serve(db_path: Path, port: int) -> None:
     from datasette.cli import cli as datasette_cli
 
-    with tempfile.TemporaryDirectory(prefix="kennisbank-") as tmp:
-        metadata = write_metadata(Path(tmp) / "metadata.json")
-        datasette_cli.main(args=datasette_args(db_path, port, metadata), prog_name="datasette")
+    # SIGTERM (systemctl stop, docker stop, kill) is a normal stop: uvicorn shuts down, then
+    # raises the signal again with this handler in place, so the temporary folder is removed.
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kennisbank-") as tmp:
+            metadata = write_metadata(Path(tmp) / "metadata.json")
+            datasette_cli.main(args=datasette_args(db_path, port, metadata),
+                               prog_name="datasette")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
 
 def column_descriptions(tab: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .config import ACTIES, BIBLIOTHEKEN, SCHEMAS_DIR, load_fields
 
 DATABASE = "kennisbank"
+TABLE = "acties"
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
 URL_SCHEMES = ("http://", "https://")
@@ -214,6 +215,15 @@ def table_view(request) -> dict[str, Any]:
             "sorteringen": sort_links(request, config["sorteringen"])}
 
 
+def shown_columns(query: dict[str, list[str]]) -> frozenset[str] | None:
+    """The columns of `acties` whose cells templates/datasette/_table-kennisbank-acties.html
+    shows for this query string (parsed); None: the reader chose them (?_col= / ?_nocol=)."""
+    if "_col" in query or "_nocol" in query:
+        return None
+    sorted_on = query.get("_sort", []) + query.get("_sort_desc", [])
+    return frozenset(site_config()["tabelkolommen"] + sorted_on)
+
+
 def sort_links(request, sortings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One link per ordering; an ascending cost ordering leaves out rows without that cost."""
     reset: dict[str, Any] = {"_sort": None, "_sort_desc": None, "_next": None}
@@ -311,6 +321,12 @@ def link(href: str, text: Any, css: str = "") -> Markup:
     return Markup('<a href="{}">{}</a>').format(href, text)
 
 
+@lru_cache(maxsize=8192)
+def filter_link(column: str, value: Any) -> Markup:
+    """A link to the actions with this value (the same few hundred values fill every page)."""
+    return link(filter_url(column, value), value)
+
+
 def card_url(actie_id: str) -> str:
     return f"/{DATABASE}/acties/{tilde_encode(str(actie_id))}"
 
@@ -330,17 +346,20 @@ def cell_html(row, value: Any, column: str, table: str | None) -> Markup | None:
     if column == "titel" and "actie_id" in keys and row["actie_id"]:
         title = link(card_url(row["actie_id"]), value, "titel")
         if table == "acties":  # who and when under the title, as on the home page
-            library = _plain(row["bibliotheek"])
-            meta = Markup(" · ").join([link(filter_url("bibliotheek", library), library),
-                                       datum(_plain(row["startdatum"]))])
-            return title + Markup('<span class="kb-meta">{}</span>').format(meta)
+            # (either may be left out with ?_col= / ?_nocol=)
+            library = _plain(row["bibliotheek"]) if "bibliotheek" in keys else None
+            start = _plain(row["startdatum"]) if "startdatum" in keys else None
+            meta = [filter_link("bibliotheek", library)] if library else []
+            meta += [datum(start)] if start else []
+            if meta:
+                title += Markup('<span class="kb-meta">{}</span>').format(Markup(" · ").join(meta))
         return title
     if column == "atom_title" and "atom_link" in keys and row["atom_link"]:
         return link(row["atom_link"], value, "titel")
     if column == "atom_updated":
         return Markup("{}").format(datum(str(value)[:10]))
     if column == "bibliotheek" or (column == "naam" and table in (None, "bibliotheken")):
-        return link(filter_url("bibliotheek", value), value)
+        return filter_link("bibliotheek", value)
     if column == "doel_behaald":
         return Markup('<span class="behaald behaald-{}">{}</span>').format(value, value)
     kind = kinds().get(column)
@@ -351,7 +370,7 @@ def cell_html(row, value: Any, column: str, table: str | None) -> Markup | None:
     if kind == "lijst":
         values = as_list(value)
         if column in site_config()["filterlijsten"]:
-            return Markup("<br>").join(link(filter_url(column, v), v) for v in values)
+            return Markup("<br>").join(filter_link(column, v) for v in values)
         return Markup(", ").join(values)
     if kind in ("euro", "procent", "getal", "datum") and column != "jaar":
         return Markup("{}").format(formatted(column, value))

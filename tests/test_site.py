@@ -227,6 +227,41 @@ def test_table_page_dutch_columns_title_first_and_links(site, ids):
     assert descriptions["Titel"] == "Korte naam van de actie (hoogstens 150 tekens)."
 
 
+def test_table_page_with_the_readers_own_columns(site, ids):
+    # ?_col= without bibliotheek and startdatum: the title cell goes without them (no error)
+    doc = page(site, "/kennisbank/acties?_col=titel&_col=budget_eur&_sort_desc=budget_eur")
+    headers = doc.xpath("//table[contains(@class, 'kb-acties')]//th")
+    assert [h.get("data-column") for h in headers] == ["titel", "budget_eur"]
+    first = doc.xpath("//table[contains(@class, 'kb-acties')]//tbody/tr")[0]
+    assert texts(first, "./td") == ["Welkom nieuwe inwoners", "€ 1.000"]
+    assert first.xpath("./td[1]/a/@href") == [f"/kennisbank/acties/{ids['Welkom nieuwe inwoners']}"]
+    # ?_nocol= : every other column, each with its Dutch display value
+    doc = page(site, "/kennisbank/acties?_nocol=omschrijving&titel__exact=Zomerlezen")
+    cells = dict(zip([h.get("data-column") for h in
+                      doc.xpath("//table[contains(@class, 'kb-acties')]//th")],
+                     texts(doc, "//table[contains(@class, 'kb-acties')]//tbody/tr[1]/td")))
+    assert "omschrijving" not in cells
+    assert (cells["titel"], cells["bibliotheek"], cells["startdatum"], cells["kanalen"]) == (
+        "Zomerlezen Bibliotheek Duinstreek · 1 juli 2025", "Bibliotheek Duinstreek",
+        "1 juli 2025", "Instagram Facebook")
+
+
+def test_table_page_shows_a_sorted_column_rendered(site):
+    # a sort on a column outside the default set adds that column, rendered as usual
+    doc = page(site, "/kennisbank/acties?_sort_desc=budget_eur")
+    headers = doc.xpath("//table[contains(@class, 'kb-acties')]//th")
+    assert headers[-1].get("data-column") == "budget_eur"
+    assert texts(doc, "//table[contains(@class, 'kb-acties')]//tbody/tr/td[last()]") == [
+        "€ 1.000", "€ 600", "€ 450", "€ 300", "€ 200", ""]
+    assert "…" not in texts(doc, "//table[contains(@class, 'kb-acties')]//td")
+
+
+def test_markdown_plugin_keeps_its_template_hooks_without_render_cell(site):
+    plugins = {p["name"]: p for p in rows_of(site, "/-/plugins.json")}
+    assert sorted(plugins["datasette_render_markdown"]["hooks"]) == [
+        "extra_template_vars", "prepare_jinja2_environment"]
+
+
 def test_table_page_facets_include_a_date_facet(site):
     data = rows_of(site, "/kennisbank/acties.json")
     facets = data["facet_results"]

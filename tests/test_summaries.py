@@ -1,0 +1,234 @@
+"""The summaries computed at build time (pipeline/summaries.py): the canned queries that read them
+give exactly the rows and columns of the original queries over `acties` (kept here as the
+reference), on a synthetic catalogue of 2,000 actions (bench/generate.py) and on an empty one,
+served by the site's own Datasette; the summary tables are hidden and described in Dutch."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import urllib.parse
+
+import pytest
+
+from bench.generate import make_snapshot
+from pipeline import summaries
+from pipeline.load import write_catalogue
+from pipeline.process import process
+from pipeline.serve import SETTINGS, build_metadata, make_datasette
+
+from conftest import LIBRARIES, TODAY, snapshot_of
+
+# The canned queries as they were before the summaries, computed over `acties` on every request.
+REFERENCE = {
+    "kosten_per_nieuw_lid": """
+    select d.value as doel,
+      rank() over (partition by d.value order by a.kosten_per_nieuw_lid) as plaats,
+      a.titel, a.actie_id, a.bibliotheek, a.jaar, a.budget_eur, a.nieuwe_leden,
+      a.kosten_per_nieuw_lid, a.realisatie_pct, a.doel_behaald
+    from acties a, json_each(a.doelen) d
+    where a.kosten_per_nieuw_lid is not null
+      and (coalesce(:doel, '') = '' or d.value = :doel)
+    order by d.value, a.kosten_per_nieuw_lid, a.titel""",
+    "kosten_per_deelnemer": """
+    select d.value as doel,
+      rank() over (partition by d.value order by a.kosten_per_deelnemer) as plaats,
+      a.titel, a.actie_id, a.bibliotheek, a.jaar, a.budget_eur, a.deelnemers,
+      a.kosten_per_deelnemer, a.realisatie_pct, a.doel_behaald
+    from acties a, json_each(a.doelen) d
+    where a.kosten_per_deelnemer is not null
+      and (coalesce(:doel, '') = '' or d.value = :doel)
+    order by d.value, a.kosten_per_deelnemer, a.titel""",
+    "doelen_vergeleken": """
+    with per_doel as (
+      select d.value as doel, a.doel_behaald, a.kosten_per_nieuw_lid, a.kosten_per_deelnemer
+      from acties a, json_each(a.doelen) d
+    ),
+    lid as (
+      select doel, kosten_per_nieuw_lid as kosten,
+        row_number() over (partition by doel order by kosten_per_nieuw_lid) as nr,
+        count(*) over (partition by doel) as n
+      from per_doel where kosten_per_nieuw_lid is not null
+    ),
+    deelnemer as (
+      select doel, kosten_per_deelnemer as kosten,
+        row_number() over (partition by doel order by kosten_per_deelnemer) as nr,
+        count(*) over (partition by doel) as n
+      from per_doel where kosten_per_deelnemer is not null
+    )
+    select p.doel,
+      count(*) as acties,
+      sum(p.doel_behaald in ('ja', 'deels', 'nee')) as met_resultaat,
+      sum(p.doel_behaald = 'ja') as doel_gehaald,
+      round(100.0 * sum(p.doel_behaald = 'ja')
+            / nullif(sum(p.doel_behaald in ('ja', 'deels', 'nee')), 0)) as pct_gehaald,
+      (select round(avg(kosten), 2) from lid
+        where lid.doel = p.doel and nr in ((n + 1) / 2, (n + 2) / 2)) as mediaan_kosten_per_nieuw_lid,
+      (select round(avg(kosten), 2) from deelnemer
+        where deelnemer.doel = p.doel and nr in ((n + 1) / 2, (n + 2) / 2)) as mediaan_kosten_per_deelnemer
+    from per_doel p
+    group by p.doel
+    order by acties desc, p.doel""",
+    "kanalen_vergeleken": """
+    with per_kanaal as (
+      select k.value as kanaal, a.doel_behaald, a.kosten_per_nieuw_lid, a.kosten_per_deelnemer
+      from acties a, json_each(a.kanalen) k
+    ),
+    lid as (
+      select kanaal, kosten_per_nieuw_lid as kosten,
+        row_number() over (partition by kanaal order by kosten_per_nieuw_lid) as nr,
+        count(*) over (partition by kanaal) as n
+      from per_kanaal where kosten_per_nieuw_lid is not null
+    ),
+    deelnemer as (
+      select kanaal, kosten_per_deelnemer as kosten,
+        row_number() over (partition by kanaal order by kosten_per_deelnemer) as nr,
+        count(*) over (partition by kanaal) as n
+      from per_kanaal where kosten_per_deelnemer is not null
+    )
+    select p.kanaal,
+      count(*) as acties,
+      sum(p.doel_behaald in ('ja', 'deels', 'nee')) as met_resultaat,
+      sum(p.doel_behaald = 'ja') as doel_gehaald,
+      round(100.0 * sum(p.doel_behaald = 'ja')
+            / nullif(sum(p.doel_behaald in ('ja', 'deels', 'nee')), 0)) as pct_gehaald,
+      (select round(avg(kosten), 2) from lid
+        where lid.kanaal = p.kanaal and nr in ((n + 1) / 2, (n + 2) / 2)) as mediaan_kosten_per_nieuw_lid,
+      (select round(avg(kosten), 2) from deelnemer
+        where deelnemer.kanaal = p.kanaal and nr in ((n + 1) / 2, (n + 2) / 2)) as mediaan_kosten_per_deelnemer
+    from per_kanaal p
+    group by p.kanaal
+    order by acties desc, p.kanaal""",
+    "acties_per_jaar_en_provincie": """
+    select jaar, provincie, count(*) as acties, count(distinct bibliotheek) as bibliotheken,
+      sum(doel_behaald in ('ja', 'deels', 'nee')) as met_resultaat,
+      sum(doel_behaald = 'ja') as doel_gehaald,
+      round(sum(budget_eur), 2) as budget_totaal
+    from acties
+    group by jaar, provincie
+    order by jaar desc, provincie""",
+}
+RANKINGS = {"kosten_per_nieuw_lid", "kosten_per_deelnemer"}
+SUMMARY_TABLES = [*summaries.ANSWERS, *(f"rangorde_{c}" for c in summaries.RANKED_COSTS)]
+MAX_ROWS = SETTINGS["max_returned_rows"]
+
+
+def build(snapshot, out_dir):
+    return write_catalogue(process(snapshot, TODAY), out_dir)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    return build(make_snapshot(2000, seed=5), tmp_path_factory.mktemp("synthetisch"))
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory):
+    return build(snapshot_of([], LIBRARIES), tmp_path_factory.mktemp("leeg"))
+
+
+def reference(db, name: str, params: dict) -> tuple[list[str], list[tuple]]:
+    """The original query's columns and rows. The rankings were ordered by goal, cost and title
+    only; equal (goal, cost, title) rows now come in actie_id order, so the reference is put in
+    that order too (a stable sort that keeps every order the original query defined)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        cursor = conn.execute(REFERENCE[name], params)
+        columns = [c[0] for c in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        conn.close()
+    if name in RANKINGS:
+        cost = columns.index(name)
+        rows.sort(key=lambda r: (r[0], r[cost], r[2], r[3]))  # doel, cost, titel, actie_id
+    return columns, rows
+
+
+def variants(db, name: str) -> list[dict]:
+    """Every goal of the catalogue, all goals (empty field) and a goal nobody has."""
+    if name not in RANKINGS:
+        return [{}]
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        goals = [r[0] for r in conn.execute(
+            "select distinct d.value from acties, json_each(acties.doelen) d order by 1")]
+    finally:
+        conn.close()
+    return [{"doel": g} for g in ["", *goals, "Geen bestaand doel"]]
+
+
+def served(datasette, name: str, params: dict) -> dict:
+    path = f"/kennisbank/{name}.json" + (f"?{urllib.parse.urlencode(params)}" if params else "")
+    response = asyncio.run(datasette.client.get(path))
+    assert response.status_code == 200, (path, response.text[:500])
+    return response.json()
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_canned_queries_answer_exactly_as_the_original_queries(synthetic, name):
+    datasette = make_datasette(synthetic)
+    for params in variants(synthetic, name):
+        columns, rows = reference(synthetic, name, params)
+        answer = served(datasette, name, params)
+        assert answer["columns"] == columns, (name, params)
+        assert [tuple(r) for r in answer["rows"]] == rows[:MAX_ROWS], (name, params)
+        assert answer["truncated"] == (len(rows) > MAX_ROWS), (name, params)
+
+
+def test_the_complete_rankings_in_sqlite(synthetic):
+    """The full lists (Datasette shows at most max_returned_rows), through the canned SQL."""
+    queries = build_metadata()["databases"]["kennisbank"]["queries"]
+    conn = sqlite3.connect(f"file:{synthetic}?mode=ro", uri=True)
+    try:
+        for name in sorted(RANKINGS):
+            for params in variants(synthetic, name):
+                cursor = conn.execute(queries[name]["sql"], params)
+                assert ([c[0] for c in cursor.description], cursor.fetchall()) == reference(
+                    synthetic, name, params), (name, params)
+    finally:
+        conn.close()
+
+
+def test_the_synthetic_catalogue_has_ties_and_gaps(synthetic):
+    """The comparison above means something: shared places, equal costs under one title,
+    goals and channels without a median, and goals with an even number of costs."""
+    _, ranked = reference(synthetic, "kosten_per_deelnemer", {"doel": ""})
+    assert len(ranked) == 913
+    assert len({(r[0], r[1]) for r in ranked}) < len(ranked)  # shared places
+    assert len({(r[0], r[8], r[2]) for r in ranked}) < len(ranked)  # equal goal, cost, title
+    _, goals = reference(synthetic, "doelen_vergeleken", {})
+    _, channels = reference(synthetic, "kanalen_vergeleken", {})
+    assert [r[0] for r in goals if r[5] is None] == [
+        "Positionering bij partners en onderwijs", "Promotie van een dienst of product",
+        "Belangenbehartiging", "Fondsenwerving en vrienden"]
+    assert [r[0] for r in channels if r[6] is None] == ["Zoekadvertenties"]
+    _, per_year = reference(synthetic, "acties_per_jaar_en_provincie", {})
+    assert per_year[0] == (2026, "Noord-Holland", 143, 13, 79, 48, 153025.75)
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_an_empty_catalogue_answers_with_no_rows(empty, name):
+    datasette = make_datasette(empty)
+    for params in variants(empty, name):
+        columns, rows = reference(empty, name, params)
+        answer = served(datasette, name, params)
+        assert rows == [] and answer["rows"] == [] and answer["columns"] == columns
+
+
+def test_summary_tables_are_hidden_and_described(synthetic):
+    tables = build_metadata()["databases"]["kennisbank"]["tables"]
+    conn = sqlite3.connect(f"file:{synthetic}?mode=ro", uri=True)
+    try:
+        for table in SUMMARY_TABLES:
+            columns = [r[1] for r in conn.execute(f"pragma table_info({table})")]
+            assert tables[table]["hidden"] is True, table
+            assert tables[table]["title"] and tables[table]["description"], table
+            assert list(tables[table]["columns"]) == columns, table
+            assert all(len(d) > 15 for d in tables[table]["columns"].values()), table
+        assert conn.execute("pragma foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+    datasette = make_datasette(synthetic)
+    listed = asyncio.run(datasette.client.get("/kennisbank.json")).json()
+    shown = {t["name"] for t in listed["tables"] if not t["hidden"]}
+    assert shown.isdisjoint(SUMMARY_TABLES)
