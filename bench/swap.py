@@ -256,18 +256,19 @@ def replace_with_copy(source: Path, target: Path) -> None:
 
 def run(served_dir: Path, snapshot_b: Path, seconds: float, readers: int = READERS,
         before_s: float = 2.0, after_s: float = 3.0, back: bool = True,
-        build_timeout_s: float = 1800, say=print) -> dict[str, Any]:
+        build_timeout_s: float = 1800, say=print, workers: int | None = None) -> dict[str, Any]:
     """served_dir/kennisbank.db is catalogue A. Serve it with `kennisbank serve`, start the
     readers, run `kennisbank build` of snapshot_b into served_dir (the swap to B), read on, and
     with `back` rename a copy of A in again (the swap back) and read on: `seconds` of reading
-    in all, at least `after_s` after the build. Returns the numbers (see Readers.summary)."""
+    in all, at least `after_s` after the build. `workers`: processes of `kennisbank serve`
+    (bench.run.WORKERS when None). Returns the numbers (see Readers.summary)."""
     served = served_dir / "kennisbank.db"
     aside = served_dir.parent / f"{served_dir.name}-wissel"
     shutil.rmtree(aside, ignore_errors=True)
     aside.mkdir(parents=True)
     db_a, db_b = aside / "a.db", aside / "b.db"
     shutil.copyfile(served, db_a)
-    server = Server("kennisbank", served)
+    server = Server("kennisbank", served, workers=workers)
     readers_ = None
     try:
         readers_ = Readers(server.port, pages(db_a), readers,

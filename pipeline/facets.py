@@ -20,6 +20,7 @@ install them are in pipeline/datasette_plugin.py; benchmarks in bench/ (`make be
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from collections import OrderedDict
@@ -37,6 +38,8 @@ _CACHE: dict[tuple, "Counts"] = {}
 # (file, facet type, column, filtered SQL, parameters, size) → counts, most recent last
 _RECENT: OrderedDict[tuple, list] = OrderedDict()
 RECENT_MAX = 1024
+# the same key → the count being made right now (one per event loop of the server process)
+_PENDING: dict[tuple, "asyncio.Future"] = {}
 _LOCK = threading.Lock()
 
 
@@ -191,12 +194,27 @@ class _Cached:
             if wanted in _RECENT:
                 _RECENT.move_to_end(wanted)
                 return _RECENT[wanted]
-        rows = await self.count_filtered(column, counts)
-        if isinstance(rows, list):
-            with _LOCK:
-                _RECENT[wanted] = rows
-                while len(_RECENT) > RECENT_MAX:
-                    _RECENT.popitem(last=False)
+        # Readers asking for the same counts at the same time wait for one count instead of
+        # each starting their own (which, on a busy server, made all of them time out).
+        loop = asyncio.get_running_loop()
+        pending = _PENDING.get(wanted)
+        if pending is not None and pending.get_loop() is loop:
+            rows = await asyncio.shield(pending)
+            if rows is not None:
+                return rows
+        future = _PENDING[wanted] = loop.create_future()
+        rows = None
+        try:
+            rows = await self.count_filtered(column, counts)
+            if isinstance(rows, list):
+                with _LOCK:
+                    _RECENT[wanted] = rows
+                    while len(_RECENT) > RECENT_MAX:
+                        _RECENT.popitem(last=False)
+        finally:
+            if _PENDING.get(wanted) is future:
+                del _PENDING[wanted]
+            future.set_result(rows)  # None (this count failed): a waiter counts itself
         return rows
 
     async def count_filtered(self, column: str, counts: Counts):

@@ -25,7 +25,7 @@ SETTINGS = {
     "sql_time_limit_ms": 3000,
     "facet_time_limit_ms": 500,
     "suggest_facets": False,
-    "default_page_size": 25,
+    "default_page_size": 50,
     "max_returned_rows": 1000,
     "allow_download": False,
     "default_facet_size": 10,

@@ -105,3 +105,31 @@ def test_kennisbank_serve_over_http(catalogue):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_readers_asking_the_same_filtered_facets_at_once_share_one_count(catalogue, monkeypatch):
+    from pipeline import facets
+
+    counted = []
+    real = facets._Cached.count_filtered
+
+    async def count_filtered(self, column, counts):
+        counted.append(column)
+        await asyncio.sleep(0.05)  # still counting when the other readers arrive
+        return await real(self, column, counts)
+
+    monkeypatch.setattr(facets._Cached, "count_filtered", count_filtered)
+    path = "/kennisbank/acties.json?provincie=Noord-Holland&_facet=doel_behaald"
+
+    async def readers():
+        ds = make_datasette(catalogue)
+        await ds.invoke_startup()
+        return await asyncio.gather(*[ds.client.get(path) for _ in range(8)])
+
+    responses = asyncio.run(readers())
+    assert {r.status_code for r in responses} == {200}
+    assert sorted(counted) == sorted(set(counted))  # each facet counted once, not 8 times
+    assert "doel_behaald" in counted
+    results = [r.json()["facet_results"] for r in responses]
+    assert all(found == results[0] for found in results)
+    assert facet_counts(responses[0].json(), "provincie") == {"Noord-Holland": 1}

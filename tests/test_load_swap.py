@@ -41,14 +41,15 @@ def snapshots(tmp_path_factory):
     return found
 
 
-def test_readers_see_one_whole_catalogue_while_a_build_swaps_it(tmp_path, snapshots):
+@pytest.mark.parametrize("workers", [1, 2])  # kennisbank serve, and serve --workers 2
+def test_readers_see_one_whole_catalogue_while_a_build_swaps_it(tmp_path, snapshots, workers):
     snapshot_a, snapshot_b = snapshots
     served = tmp_path / "uitvoer"
     build(str(snapshot_a), served, TODAY, force=True)  # catalogue A, by the real pipeline
 
     started = time.perf_counter()
     result = swap.run(served, snapshot_b, SECONDS, READERS, before_s=1.0, after_s=2.0,
-                      build_timeout_s=120, say=lambda *_: None)
+                      build_timeout_s=120, say=lambda *_: None, workers=workers)
     assert time.perf_counter() - started < 180
 
     assert result["a_en_b_verschillen"] is True  # every page tells A from B
