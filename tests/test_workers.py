@@ -1,0 +1,92 @@
+"""`kennisbank serve --workers N` (pipeline/workers.py). The swap under load with two processes is
+in tests/test_load_swap.py; here: the processes, their answers, a clean stop, and TCP_NODELAY."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.run import free_port, get
+from pipeline.build import build
+from pipeline.workers import NO_DELAY_HTTP
+
+from conftest import KLEIN_DIR, ROOT, TODAY
+
+
+def children(pid: int) -> list[tuple[int, str]]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+            found.append((int(child), cmdline.decode()))
+    return found
+
+
+def test_two_worker_processes_answer_and_stop_together(tmp_path):
+    build(str(KLEIN_DIR), tmp_path, TODAY)
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db",
+                             str(tmp_path / "kennisbank.db"), "--port", str(port), "--workers", "2"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, "kennisbank serve --workers 2 stopte"
+            assert time.monotonic() < deadline, "kennisbank serve --workers 2 antwoordde niet"
+            try:
+                if get(port, "/-/versions.json", timeout=5)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        workers = [pid for pid, cmd in children(proc.pid) if "spawn_main" in cmd]
+        assert len(workers) == 2
+        for _ in range(6):  # whichever process answers: the same catalogue, in Dutch
+            status, body, _ = get(port, "/kennisbank/acties.json?_size=0")
+            assert status == 200 and json.loads(body)["filtered_table_rows_count"] == 2
+        status, body, _ = get(port, "/kennisbank/acties")
+        assert status == 200 and '<html lang="nl">' in body.decode()
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+def test_worker_connections_send_without_delay():
+    """uvicorn binds the workers' socket with protocol number 0, so asyncio does not set
+    TCP_NODELAY on accepted connections; the workers' protocol does."""
+    from uvicorn.config import Config
+    from uvicorn.server import ServerState
+
+    async def main():
+        config = Config(app=lambda scope, receive, send: None, lifespan="off")
+        config.load()
+        state = ServerState()
+        listener = socket.socket(socket.AF_INET)  # as uvicorn's bind_socket makes it
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        made = []
+
+        def protocol():
+            made.append(NO_DELAY_HTTP(config=config, server_state=state, app_state={}))
+            return made[-1]
+
+        server = await asyncio.get_running_loop().create_server(protocol, sock=listener)
+        reader, writer = await asyncio.open_connection(*listener.getsockname())
+        for _ in range(100):
+            if made and made[0].transport is not None:
+                break
+            await asyncio.sleep(0.01)
+        accepted = made[0].transport.get_extra_info("socket")
+        flag = accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        writer.close()
+        server.close()
+        return accepted.proto, flag
+
+    proto, flag = asyncio.run(main())
+    assert proto == 0  # asyncio's own TCP_NODELAY is skipped for such sockets ...
+    assert flag != 0   # ... and the workers' protocol sets it
