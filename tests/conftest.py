@@ -68,3 +68,27 @@ def sample_build(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("sample")
     return build(None, out, TODAY)
+
+
+def start_serve(db: Path, *options: str, env: dict | None = None):
+    """`kennisbank serve` as a process on a free port, once it answers: (process, port)."""
+    import subprocess
+    import sys
+    import time
+
+    from bench.run import free_port, get
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db),
+                             "--port", str(port), *options], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"kennisbank serve {' '.join(options)} antwoordde niet")
+        try:
+            if get(port, "/-/versions.json", timeout=5)[0] == 200:
+                return proc, port
+        except OSError:
+            time.sleep(0.2)

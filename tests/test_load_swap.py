@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from bench import swap
 from bench.generate import write_snapshot_file
-from bench.run import free_port, get
 from pipeline.build import build
 from site_fixture import build_site_catalogue
 
-from conftest import ROOT, TODAY
+from conftest import TODAY, start_serve
 
 ROWS = 1000          # per catalogue: a build takes a few seconds
 READERS = 32
@@ -65,20 +62,8 @@ def test_serve_removes_its_temporary_folder_on_sigterm(tmp_path):
     db = build_site_catalogue(tmp_path / "site")
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db),
-                             "--port", str(port)], cwd=ROOT, env={**os.environ, "TMPDIR": str(tmp)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, _ = start_serve(db, env={**os.environ, "TMPDIR": str(tmp)})
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, "kennisbank serve stopte"
-            assert time.monotonic() < deadline, "kennisbank serve antwoordde niet"
-            try:
-                if get(port, "/-/versions.json", timeout=5)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         folders = [p.name for p in tmp.iterdir()]
         assert len(folders) == 1 and folders[0].startswith("kennisbank-")
         assert [p.name for p in (tmp / folders[0]).iterdir()] == ["metadata.json"]

@@ -6,16 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-from bench.run import free_port, get
+from bench.run import get
 from pipeline.build import build
 from pipeline.workers import NO_DELAY_HTTP
 
-from conftest import KLEIN_DIR, ROOT, TODAY
+from conftest import KLEIN_DIR, TODAY, start_serve
 
 
 def children(pid: int) -> list[tuple[int, str]]:
@@ -29,20 +26,8 @@ def children(pid: int) -> list[tuple[int, str]]:
 
 def test_two_worker_processes_answer_and_stop_together(tmp_path):
     build(str(KLEIN_DIR), tmp_path, TODAY)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db",
-                             str(tmp_path / "kennisbank.db"), "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, port = start_serve(tmp_path / "kennisbank.db", "--workers", "2")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, "kennisbank serve --workers 2 stopte"
-            assert time.monotonic() < deadline, "kennisbank serve --workers 2 antwoordde niet"
-            try:
-                if get(port, "/-/versions.json", timeout=5)[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         workers = [pid for pid, cmd in children(proc.pid) if "spawn_main" in cmd]
         assert len(workers) == 2
         for _ in range(6):  # whichever process answers: the same catalogue, in Dutch
