@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from . import options
 from .errors import KennisbankError
 
 SOURCE_HELP = ("Een .xlsx, .ods, een map met .csv-bestanden per tabblad, een momentopname (.json) "
@@ -127,16 +128,10 @@ def main() -> None:
 @click.option("--source", "source", default=None, help=SOURCE_HELP)
 @click.option("--out", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Map voor de uitvoer.")
-@click.option("--peildatum", default=None, metavar="JJJJ-MM-DD",
-              envvar="KENNISBANK_PEILDATUM",
-              help="Datum waarop de status (gepland/lopend/afgerond) wordt bepaald; standaard vandaag.")
-@click.option("--force", is_flag=True,
-              help="Ook bouwen als de sheet niet is gewijzigd sinds de vorige run.")
-@click.option("--write-back", is_flag=True,
-              help="Schrijf per rij de uitkomst in de kolom Controle van de Google Sheet.")
-@click.option("--netwerk", is_flag=True,
-              help="Maak ook DIR/netwerk.db met de contactpersonen van gedeelde acties, voor "
-                   "het netwerkexemplaar met inlog (nooit in de openbare kennisbank).")
+@options.peildatum
+@options.force
+@options.write_back
+@options.netwerk
 @mail_options
 def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
           write_back: bool, netwerk: bool, mail: bool, mail_all: bool, dry_run: bool) -> None:
@@ -231,8 +226,7 @@ def _write_back(source: str, statuses: dict[int, str], expected_rows: list) -> N
 
 @main.command()
 @click.option("--source", "source", default=None, help=SOURCE_HELP)
-@click.option("--peildatum", default=None, metavar="JJJJ-MM-DD", envvar="KENNISBANK_PEILDATUM",
-              help="Datum voor de status; standaard vandaag.")
+@options.peildatum
 def check(source: str | None, peildatum: str | None) -> None:
     """Controleer de bron zonder iets te publiceren; exit 1 als er rijen worden afgekeurd.
 

@@ -21,6 +21,7 @@ from typing import Mapping
 
 import click
 
+from . import options
 from .errors import KennisbankError
 
 OK, PARTIAL, FAILED = 0, 1, 2
@@ -174,17 +175,14 @@ def _network(report: RunReport, out_dir: Path, result, today: date) -> None:
 @click.option("--out", "out_dir", default="output", show_default=True, envvar="KENNISBANK_OUT",
               type=click.Path(file_okay=False, path_type=Path),
               help="Map voor de uitvoer (ook uit KENNISBANK_OUT).")
-@click.option("--peildatum", default=None, metavar="JJJJ-MM-DD", envvar="KENNISBANK_PEILDATUM",
-              help="Datum voor de status; standaard vandaag.")
-@click.option("--force", is_flag=True, help="Ook bouwen als de bron niet is gewijzigd.")
+@options.peildatum
+@options.force
 @click.option("--mail", is_flag=True,
               help="Verstuur de rapporten per e-mail (niet bij een ongewijzigde bron).")
 @click.option("--mail-all", is_flag=True,
               help="Ook bibliotheken zonder open meldingen krijgen hun rapport (houdt --mail in).")
-@click.option("--write-back", is_flag=True,
-              help="Schrijf per rij de uitkomst in de kolom Controle van de Google Sheet.")
-@click.option("--netwerk", is_flag=True,
-              help="Maak ook DIR/netwerk.db met de contactpersonen, voor het netwerkexemplaar.")
+@options.write_back
+@options.netwerk
 def run(source: str | None, out_dir: Path, peildatum: str | None, force: bool, mail: bool,
         mail_all: bool, write_back: bool, netwerk: bool) -> None:
     """Eén onbewaakte run (cron, systemd-timer, CI): bouw, rapporteer en meld in één regel.
