@@ -28,8 +28,8 @@ SERIAL_EPOCH = datetime(1899, 12, 30)
 
 
 def is_google_source(source: str) -> bool:
-    """gsheet.is_google_source without loading gspread and google-auth (about 0.7 s): those
-    are imported only for a Google source. tests/test_gsheet.py checks that the two agree."""
+    """True for ``gsheet:KEY`` and for a docs.google.com spreadsheet URL. Here, not in gsheet.py,
+    so that gspread and google-auth (about 0.7 s) are imported only for a Google source."""
     text = str(source).strip()
     return text.lower().startswith("gsheet:") or bool(
         re.match(r"^https?://docs\.google\.com/spreadsheets?/", text, re.IGNORECASE)

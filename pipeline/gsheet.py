@@ -52,6 +52,7 @@ from gspread.http_client import HTTPClient
 
 from pipeline.config import ACTIES, header_key, load_fields
 from pipeline.errors import SourceError
+from pipeline.fetch import is_google_source  # noqa: F401  (kept here for callers and tests)
 from pipeline.snapshot import Snapshot, Tab, utc_now
 
 SHEETS_BASE = "https://sheets.googleapis.com"
@@ -86,14 +87,6 @@ _OLD_URL_RE = re.compile(r"^https?://docs\.google\.com/spreadsheet/ccc\?", re.IG
 
 
 # --------------------------------------------------------------------------- source names
-
-
-def is_google_source(source: str) -> bool:
-    """True for ``gsheet:KEY`` and for a docs.google.com spreadsheet URL."""
-    text = str(source).strip()
-    return text.lower().startswith("gsheet:") or bool(
-        re.match(r"^https?://docs\.google\.com/spreadsheets?/", text, re.IGNORECASE)
-    )
 
 
 def parse_key(source: str) -> str:

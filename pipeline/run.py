@@ -84,11 +84,11 @@ def unattended_run(source: str | None, out_dir: Path, today: date, *, force: boo
                    mail: bool = False, mail_all: bool = False, write_back: bool = False,
                    netwerk: bool = False) -> RunReport:
     """The steps of one run; failures become the report's problems, never an exception."""
-    from . import gsheet
     from .build import build
+    from .fetch import is_google_source
 
     report = RunReport()
-    if write_back and not (source and gsheet.is_google_source(source)):
+    if write_back and not (source and is_google_source(source)):
         report.fail(FAILED, "--write-back kan alleen bij een Google Sheet als bron.")
         return report
     try:

@@ -34,7 +34,6 @@ from pipeline.gsheet import (
     read_google_sheet,
     write_back,
 )
-from pipeline.fetch import is_google_source as fetch_is_google_source
 from pipeline.snapshot import read_snapshot, write_snapshot
 from sheets_standin import RECORDINGS, DateCell, Fault, SheetsStandIn, load_recording
 
@@ -137,7 +136,6 @@ def read(standin, fake, source=f"gsheet:{KEY}", **kwargs):
 ])
 def test_parse_key(source, key):
     assert is_google_source(source)
-    assert fetch_is_google_source(source)  # the check that does not load gspread
     assert parse_key(source) == key
 
 
@@ -145,7 +143,6 @@ def test_parse_key(source, key):
                                     "https://example.org/sheet"])
 def test_local_sources_are_not_google(source):
     assert not is_google_source(source)
-    assert not fetch_is_google_source(source)
 
 
 def test_parse_key_errors():
