@@ -18,7 +18,7 @@ $(BIN)/kennisbank: pyproject.toml
 
 install: $(BIN)/kennisbank ## Create .venv and install the project with its test tools
 
-$(OUT)/kennisbank.db: $(BIN)/kennisbank pipeline/data/voorbeeld-kennisbank.xlsx $(wildcard schemas/*.yml pipeline/*.py templates/reports/*)
+$(OUT)/kennisbank.db: $(BIN)/kennisbank pipeline/data/voorbeeld-kennisbank.xlsx $(wildcard schemas/*.yml templates/reports/*) $(shell find pipeline -name "*.py")
 	$(BIN)/kennisbank build --out $(OUT)
 
 build: $(OUT)/kennisbank.db ## Build the catalogue from the embedded sample into output/
@@ -42,7 +42,7 @@ sample: install ## Regenerate the embedded sample workbook (fictional data)
 	$(BIN)/python -m pipeline.sample_workbook pipeline/data/voorbeeld-kennisbank.xlsx
 
 docs: install ## Regenerate the field, vocabulary and findings lists in docs/ from schemas/
-	$(BIN)/python -m pipeline.docs
+	$(BIN)/python -m pipeline.contract.guide
 
 bench: install ## Benchmarks at 1.000-100.000 actions (BENCH_FULL=1: also 1.000.000); not in make test
 	BENCH_FULL=$(BENCH_FULL) $(BIN)/python -m bench.run

@@ -13,7 +13,7 @@ without any action) and the Keuzelijsten tab. Everything comes from the seed: th
 API (the reliability tests of issue 7 use it as well)::
 
     from bench.generate import make_snapshot, write_snapshot_file, snapshot_file
-    snapshot = make_snapshot(100_000, seed=1)           # a pipeline.snapshot.Snapshot in memory
+    snapshot = make_snapshot(100_000, seed=1)           # a pipeline.sources.snapshot.Snapshot in memory
     write_snapshot_file(100_000, 1, Path("x.json"))     # streamed to a snapshot file (any size)
     snapshot_file(100_000, 1, Path("output/bench"))     # the same, cached by rows/seed/contract
 
@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from pipeline import sample_workbook as sw
-from pipeline.config import contract_hash
-from pipeline.fetch import to_cell
-from pipeline.normalise import PROVINCES
-from pipeline.snapshot import FORMAT_VERSION, Snapshot, Tab
+from pipeline.contract.config import contract_hash
+from pipeline.sources.fetch import to_cell
+from pipeline.contract.normalise import PROVINCES
+from pipeline.sources.snapshot import FORMAT_VERSION, Snapshot, Tab
 
 GENERATOR_VERSION = 1
 FETCHED_AT = "2026-11-28T12:00:00Z"
@@ -447,7 +447,7 @@ def make_snapshot(rows: int, seed: int = 1, workers: int | None = None) -> Snaps
 
 
 def _dumps(value: Any) -> str:
-    # the serialisation of pipeline.snapshot.hash_tabs, so the hash can be computed piecewise
+    # the serialisation of pipeline.sources.snapshot.hash_tabs, so the hash can be computed piecewise
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 

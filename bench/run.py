@@ -216,7 +216,7 @@ def facet_query(metadata_facets: list) -> list[tuple[str, str]]:
 def pages(db: Path, seed: int, stock: bool) -> list[dict[str, Any]]:
     """The pages to time: (name, path or list of paths). Stock Datasette gets the configured
     facets, sort and size as arguments, and each canned query as ?sql=."""
-    from pipeline.serve import build_metadata
+    from pipeline.catalogue.serve import build_metadata
 
     metadata = build_metadata()
     table = metadata["databases"]["kennisbank"]["tables"]["acties"]

@@ -83,13 +83,13 @@ class Gauge:
 
 def instrument(gauge: Gauge) -> None:
     """Wrap the functions of each stage where the pipeline looks them up (module attributes)."""
-    import pipeline.build as build
-    import pipeline.fetch as fetch
-    import pipeline.load as load
-    import pipeline.mail as mail
-    import pipeline.normalise as normalise
-    import pipeline.process as process
-    import pipeline.validate as validate
+    import pipeline.app as build
+    import pipeline.sources.fetch as fetch
+    import pipeline.store.load as load
+    import pipeline.reports.mail as mail
+    import pipeline.contract.normalise as normalise
+    import pipeline.contract.process as process
+    import pipeline.contract.validate as validate
 
     def patch(module: Any, name: str, stage: str) -> None:
         setattr(module, name, gauge.wrap(stage, getattr(module, name)))

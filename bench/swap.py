@@ -41,7 +41,7 @@ READERS = 32
 
 def _settings() -> tuple[int, int, list[tuple[str, str]], str]:
     """(page size, facet size, configured facets as (kind, column), sort column) of `acties`."""
-    from pipeline.serve import SETTINGS, build_metadata
+    from pipeline.catalogue.serve import SETTINGS, build_metadata
 
     table = build_metadata()["databases"]["kennisbank"]["tables"]["acties"]
     configs = []

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from . import options
-from .errors import KennisbankError
+from pipeline import options
+from pipeline.errors import KennisbankError
 
 SOURCE_HELP = ("Een .xlsx, .ods, een map met .csv-bestanden per tabblad, een momentopname (.json) "
                "of een Google Sheet (link of gsheet:SLEUTEL). Zonder --source: het ingebouwde "
@@ -55,7 +55,7 @@ def _log_traceback(exc: Exception) -> str:
     import time
     import traceback
 
-    from .run import known_secrets
+    from pipeline.run import known_secrets
 
     text = "".join(traceback.format_exception(exc))
     for secret in known_secrets(os.environ):  # passwords, keys, the credentials file's secrets
@@ -92,7 +92,7 @@ def mail_options(command):
 def _reports(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool,
              known_sources: dict | None = None) -> bool:
     """Write the reports and, when asked, mail them; True when a mail could not be sent."""
-    from .mail import write_and_mail
+    from pipeline.reports.mail import write_and_mail
 
     try:
         return write_and_mail(out_dir, mail or mail_all or dry_run, mail_all, dry_run, click.echo,
@@ -147,9 +147,9 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
       kennisbank build --source acties.xlsx --out output
       kennisbank build --source https://docs.google.com/spreadsheets/d/SLEUTEL/edit --write-back
     """
-    from .build import build as run_build
-    from .fetch import is_google_source
-    from .report import release_build_memory
+    from pipeline.app import build as run_build
+    from pipeline.sources.fetch import is_google_source
+    from pipeline.reports.render import release_build_memory
 
     if write_back and not (source and is_google_source(source)):
         _fail(KennisbankError("--write-back kan alleen bij een Google Sheet als bron."))
@@ -174,7 +174,7 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
     known_sources = _sources_of(result)
     statuses = expected_rows = None
     if write_back:
-        from .feedback import row_statuses
+        from pipeline.contract.row_status import row_statuses
 
         statuses = row_statuses(result.outcome)
         expected_rows = result.snapshot.tab("Acties").values
@@ -193,7 +193,7 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
 
 
 def _network(out_dir: Path, result, today: date) -> None:
-    from .netwerk import update_network_catalogue
+    from pipeline.store.network import update_network_catalogue
 
     written = update_network_catalogue(out_dir, result, today)
     click.echo(f"Netwerk:    {written}" if written else "Netwerk:    netwerk.db ongewijzigd")
@@ -202,7 +202,7 @@ def _network(out_dir: Path, result, today: date) -> None:
 def _sources_of(result) -> dict:
     """The links to the sheet for the reports, from the snapshot this build holds (see
     report.read_sources), by the snapshot path recorded in beheer.db."""
-    from .report import sources_of
+    from pipeline.reports.render import sources_of
 
     if result.snapshot is None or result.snapshot_path is None:
         return {}
@@ -213,8 +213,8 @@ def _sources_of(result) -> dict:
 
 
 def _write_back(source: str, statuses: dict[int, str], expected_rows: list) -> None:
-    from . import gsheet
-    from .snapshot import utc_now
+    from pipeline.sources import google as gsheet
+    from pipeline.sources.snapshot import utc_now
 
     try:
         written = gsheet.write_back(source, statuses, utc_now(), expected_rows=expected_rows)
@@ -234,7 +234,7 @@ def check(source: str | None, peildatum: str | None) -> None:
     Voorbeeld:
       kennisbank check --source acties.xlsx
     """
-    from .build import check as run_check
+    from pipeline.app import check as run_check
 
     try:
         outcome = run_check(source, _today(peildatum))
@@ -266,11 +266,11 @@ def serve(db_path: Path, port: int, workers: int) -> None:
     """
     click.echo(f"De kennisbank draait op http://127.0.0.1:{port}/ (stoppen met Ctrl-C)")
     if workers > 1:
-        from .workers import serve as serve_workers
+        from pipeline.catalogue.workers import serve as serve_workers
 
         serve_workers(db_path, port, workers)
         return
-    from .serve import serve as run_serve
+    from pipeline.catalogue.serve import serve as run_serve
 
     run_serve(db_path, port)
 
@@ -322,7 +322,7 @@ def sheet_init(sheet_url: str, force: bool) -> None:
     Voorbeeld:
       kennisbank sheet init --sheet https://docs.google.com/spreadsheets/d/SLEUTEL/edit
     """
-    from .sheet_init import init_sheet
+    from pipeline.sources.sheet_init import init_sheet
 
     try:
         result = init_sheet(sheet_url, force=force)
@@ -334,8 +334,8 @@ def sheet_init(sheet_url: str, force: bool) -> None:
 
 
 def _add_commands() -> None:
-    from .deploy import deploy
-    from .run import run
+    from pipeline.catalogue.deploy import deploy
+    from pipeline.run import run
 
     main.add_command(run)
     main.add_command(deploy)

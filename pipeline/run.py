@@ -21,8 +21,8 @@ from typing import Mapping
 
 import click
 
-from . import options
-from .errors import KennisbankError
+from pipeline import options
+from pipeline.errors import KennisbankError
 
 OK, PARTIAL, FAILED = 0, 1, 2
 SECRET_ENV = ("KENNISBANK_SMTP_PASSWORD", "KENNISBANK_GOOGLE_API_KEY",
@@ -49,7 +49,7 @@ def timestamp() -> str:
 def known_secrets(env: Mapping[str, str]) -> list[str]:
     """Secret values this run may hold: passwords and keys from the environment and the secret
     fields of the Google credentials file it names."""
-    from .gsheet import ENV_CREDENTIALS
+    from pipeline.sources.google import ENV_CREDENTIALS
 
     found = [env.get(name, "") for name in SECRET_ENV]
     for name in ENV_CREDENTIALS:
@@ -84,8 +84,8 @@ def unattended_run(source: str | None, out_dir: Path, today: date, *, force: boo
                    mail: bool = False, mail_all: bool = False, write_back: bool = False,
                    netwerk: bool = False) -> RunReport:
     """The steps of one run; failures become the report's problems, never an exception."""
-    from .build import build
-    from .fetch import is_google_source
+    from pipeline.app import build
+    from pipeline.sources.fetch import is_google_source
 
     report = RunReport()
     if write_back and not (source and is_google_source(source)):
@@ -100,14 +100,14 @@ def unattended_run(source: str | None, out_dir: Path, today: date, *, force: boo
         report.parts.append(f"de bron is niet gewijzigd sinds run {result.unchanged_since}; "
                             f"niets opnieuw gebouwd")
     else:
-        from .cli import summary
+        from pipeline.cli import summary
 
         report.parts.append(f"run {result.run_id}: {summary(result.outcome.counts).rstrip('.')}")
     changed = result.outcome is not None
     known_sources = {}
     if changed:
-        from .cli import _sources_of
-        from .report import release_build_memory
+        from pipeline.cli import _sources_of
+        from pipeline.reports.render import release_build_memory
 
         known_sources = _sources_of(result)
         if not write_back and not netwerk:
@@ -135,8 +135,8 @@ def _step(report: RunReport, name: str, action) -> None:
 
 def _reports(report: RunReport, out_dir: Path, mail: bool, mail_all: bool,
              known_sources: dict | None = None) -> None:
-    from .mail import deliver
-    from .report import write_reports
+    from pipeline.reports.mail import deliver
+    from pipeline.reports.render import write_reports
 
     reports = write_reports(out_dir, known_sources)
     report.parts.append(f"rapporten voor {len(reports.libraries)} bibliotheken")
@@ -152,9 +152,9 @@ def _reports(report: RunReport, out_dir: Path, mail: bool, mail_all: bool,
 
 
 def _write_back(report: RunReport, source: str, result) -> None:
-    from . import gsheet
-    from .feedback import row_statuses
-    from .snapshot import utc_now
+    from pipeline.sources import google as gsheet
+    from pipeline.contract.row_status import row_statuses
+    from pipeline.sources.snapshot import utc_now
 
     written = gsheet.write_back(source, row_statuses(result.outcome), utc_now(),
                                 expected_rows=result.snapshot.tab("Acties").values)
@@ -162,7 +162,7 @@ def _write_back(report: RunReport, source: str, result) -> None:
 
 
 def _network(report: RunReport, out_dir: Path, result, today: date) -> None:
-    from .netwerk import update_network_catalogue
+    from pipeline.store.network import update_network_catalogue
 
     written = update_network_catalogue(out_dir, result, today)
     report.parts.append("netwerk.db bijgewerkt" if written else "netwerk.db ongewijzigd")

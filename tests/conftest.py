@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_fields
-from pipeline.snapshot import Snapshot, Tab
+from pipeline.contract.config import load_fields
+from pipeline.sources.snapshot import Snapshot, Tab
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -64,7 +64,7 @@ def snapshot_of(actions: list[list], libraries: list[list] | None = None,
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """The embedded sample, built once for the whole session through the real CLI path."""
-    from pipeline.build import build
+    from pipeline.app import build
 
     out = tmp_path_factory.mktemp("sample")
     return build(None, out, TODAY)

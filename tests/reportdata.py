@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import ACTION_HEADERS, LIBRARY_HEADERS, good_action
 
-from pipeline.build import build
-from pipeline.snapshot import Snapshot, Tab, write_snapshot
+from pipeline.app import build
+from pipeline.sources.snapshot import Snapshot, Tab, write_snapshot
 
 KEY = "1TestSleutelVanDeKennisbankSheet"
 ACTIES_GID, BIBLIOTHEKEN_GID = 1234, 5678

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.load import write_catalogue
-from pipeline.process import process
+from pipeline.store.load import write_catalogue
+from pipeline.contract.process import process
 
 from conftest import LIBRARY_HEADERS, TODAY, good_action, snapshot_of
 

@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from bench.generate import make_snapshot, snapshot_file, write_snapshot_file
-from pipeline.config import load_fields
-from pipeline.process import process
-from pipeline.snapshot import read_snapshot
+from pipeline.contract.config import load_fields
+from pipeline.contract.process import process
+from pipeline.sources.snapshot import read_snapshot
 
 ROWS = 400
 

@@ -194,7 +194,7 @@ def test_build_with_nothing_to_publish(tmp_path):
 
 
 def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path):
-    from pipeline.lock import run_lock
+    from pipeline.store.lock import run_lock
 
     with run_lock(tmp_path):
         result = run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path))

@@ -12,8 +12,8 @@ import urllib.request
 
 import pytest
 
-from pipeline.build import build
-from pipeline.serve import make_datasette
+from pipeline.app import build
+from pipeline.catalogue.serve import make_datasette
 
 from conftest import KLEIN_DIR, TODAY
 
@@ -108,8 +108,7 @@ def test_kennisbank_serve_over_http(catalogue):
 
 
 def test_readers_asking_the_same_filtered_facets_at_once_share_one_count(catalogue, monkeypatch):
-    from pipeline import facets
-
+    from pipeline.catalogue import facets
     counted = []
     real = facets._Cached.count_filtered
 

@@ -41,7 +41,7 @@ LOCKED = re.compile(r"^Fout: Er loopt al een run voor '.+' \(proces \d+\); deze 
 SERVER = r'''
 import json, os, resource, signal, sqlite3, sys, time, traceback
 sys.path.insert(0, os.getcwd())
-import pipeline.cli, pipeline.build, pipeline.report, pipeline.mail  # imported once, then forked
+import pipeline.cli, pipeline.app, pipeline.reports.render, pipeline.reports.mail  # imported once, then forked
 
 def pause(marker):
     open(marker, "w").close()
@@ -468,13 +468,13 @@ def test_unexpected_error_is_one_dutch_line_and_a_log(tmp_path, monkeypatch):
     """The last resort in the CLI: a bug shows no traceback, only where the details are."""
     from click.testing import CliRunner
 
-    import pipeline.build
+    import pipeline.app
     from pipeline.cli import main
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("een fout in de code")
 
-    monkeypatch.setattr(pipeline.build, "process", broken)
+    monkeypatch.setattr(pipeline.app, "process", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     tempfile.tempdir = None
     try:

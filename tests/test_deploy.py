@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import deploy
+from pipeline.catalogue import deploy
 from pipeline.cli import main
-from pipeline.serve import SETTINGS, build_metadata
+from pipeline.catalogue.serve import SETTINGS, build_metadata
 
 from container import dockerfile_cmd, serving
 from conftest import ROOT
@@ -49,7 +49,7 @@ def test_context_holds_everything_the_image_needs(context, sample_build):
     for name in ["Dockerfile", "kennisbank.db", "metadata.json", "inspect-data.json",
                  "constraints.txt", "templates/base.html", "templates/static/kennisbank.css",
                  "templates/pages/wat-werkte.html", "src/pyproject.toml", "src/README.md",
-                 "src/pipeline/datasette_plugin.py", "src/pipeline/site.py",
+                 "src/pipeline/catalogue/plugin.py", "src/pipeline/catalogue/site.py",
                  "src/schemas/site.yml", "src/schemas/fields.yml"]:
         assert (out / name).is_file(), name
     dockerfile = (out / "Dockerfile").read_text(encoding="utf-8")
@@ -83,7 +83,7 @@ def test_image_installs_the_project_at_the_tested_versions(context):
         name = re.split(r"[<>=\[ ]", requirement)[0].lower()
         assert pins[name] == importlib.metadata.version(name), name
     assert not any("auth-passwords" in r for r in project["dependencies"])
-    assert project["entry-points"]["datasette"]["kennisbank"] == "pipeline.datasette_plugin"
+    assert project["entry-points"]["datasette"]["kennisbank"] == "pipeline.catalogue.plugin"
 
 
 def test_cmd_is_the_serve_command_line_with_inspect_file(context):

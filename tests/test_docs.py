@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from pipeline import docs
-from pipeline.config import load_fields, load_messages, load_vocabularies
+from pipeline.contract import guide as docs
+from pipeline.contract.config import load_fields, load_messages, load_vocabularies
 
 from conftest import ROOT
 

@@ -29,14 +29,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import LIBRARIES, TODAY, good_action
-from pipeline import cells
-from pipeline.build import build, check
-from pipeline.config import load_fields, load_vocabularies
+from pipeline.contract import cells
+from pipeline.app import build, check
+from pipeline.contract.config import load_fields, load_vocabularies
 from pipeline.errors import KennisbankError
-from pipeline.process import PUBLISHED, REJECTED, WITHHELD
-from pipeline.serve import make_datasette
-from pipeline.site import card_url
-from pipeline.snapshot import Snapshot, Tab
+from pipeline.contract.process import PUBLISHED, REJECTED, WITHHELD
+from pipeline.catalogue.serve import make_datasette
+from pipeline.catalogue.site import card_url
+from pipeline.sources.snapshot import Snapshot, Tab
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 ACTION_FIELDS = load_fields()["Acties"]

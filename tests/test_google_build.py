@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from pipeline.config import SAMPLE_WORKBOOK
-from pipeline.fetch import read_xlsx
+from pipeline.contract.config import SAMPLE_WORKBOOK
+from pipeline.sources.fetch import read_xlsx
 
 from sheets_standin import SheetsStandIn
 

@@ -23,7 +23,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from pipeline.errors import SourceError
-from pipeline.gsheet import (
+from pipeline.sources.google import (
     CONTROL_HEADER,
     RetryPolicy,
     ReadPlan,
@@ -34,7 +34,7 @@ from pipeline.gsheet import (
     read_google_sheet,
     write_back,
 )
-from pipeline.snapshot import read_snapshot, write_snapshot
+from pipeline.sources.snapshot import read_snapshot, write_snapshot
 from sheets_standin import RECORDINGS, DateCell, Fault, SheetsStandIn, load_recording
 
 KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-kb"

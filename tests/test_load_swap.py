@@ -3,7 +3,7 @@ swaps the served kennisbank.db, and then a copy of the first file is renamed bac
 answer (the table with its count and facets, a filtered table, action cards) must be exactly
 that of the old or of the new catalogue, computed from the files with sqlite3 (bench/swap.py);
 none may fail, and every request sent after a swap is complete sees the new file
-(pipeline/swap.py). The long version, 30 s on 100,000 actions, is `python -m bench.swap`.
+(pipeline/catalogue/swap.py). The long version, 30 s on 100,000 actions, is `python -m bench.swap`.
 
 Also: `kennisbank serve` stopped with SIGTERM removes its temporary metadata folder."""
 
@@ -17,7 +17,7 @@ import pytest
 
 from bench import swap
 from bench.generate import write_snapshot_file
-from pipeline.build import build
+from pipeline.app import build
 from site_fixture import build_site_catalogue
 
 from conftest import TODAY, start_serve

@@ -17,7 +17,7 @@ from reportdata import (DUINSTREEK, KUSTLICHT, MAIL, POLDERHOF, VEENWEIDE, build
                         foreign_markers, parse_html, row_link)
 
 from pipeline.cli import main
-from pipeline.mail import SmtpSettings, addresses
+from pipeline.reports.mail import SmtpSettings, addresses
 
 COORDINATORS = ["coord1@kennisbank.example", "coord2@kennisbank.example"]
 SENDER = "kennisbank@kennisbank.example"

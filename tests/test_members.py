@@ -11,11 +11,11 @@ import sqlite3
 import pytest
 from click.testing import CliRunner
 
-from pipeline import deploy
+from pipeline.catalogue import deploy
 from pipeline.cli import main
-from pipeline.load import write_catalogue
-from pipeline.netwerk import NETWERK, write_network_catalogue
-from pipeline.process import process
+from pipeline.store.load import write_catalogue
+from pipeline.store.network import NETWERK, write_network_catalogue
+from pipeline.contract.process import process
 
 from container import serving, start_fails
 from conftest import KLEIN_DIR, TODAY, good_action, snapshot_of

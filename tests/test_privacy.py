@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from conftest import KLEIN_DIR, LIBRARY_HEADERS, TODAY, good_action
-from pipeline.build import build
-from pipeline.config import header_key, load_fields
-from pipeline.serve import SETTINGS, build_metadata, datasette_args, make_datasette
-from pipeline.snapshot import Snapshot, Tab
+from pipeline.app import build
+from pipeline.contract.config import header_key, load_fields
+from pipeline.catalogue.serve import SETTINGS, build_metadata, datasette_args, make_datasette
+from pipeline.sources.snapshot import Snapshot, Tab
 
 EMAIL = re.compile(rb"[\w.+-]+@[\w-]+\.[\w.-]+")
 ACTION_HEADERS = [f.kop for f in load_fields()["Acties"]]
@@ -165,7 +165,7 @@ def test_small_fixture_personal_values_are_not_in_the_catalogue(tmp_path):
 
 
 def test_sample_personal_values_are_not_in_the_catalogue(sample_build):
-    from pipeline.fetch import read_source
+    from pipeline.sources.fetch import read_source
 
     snapshot = read_source(None)
     secrets = (personal_values(snapshot.tab("Acties").values, "Acties", withheld_column="delen")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pipeline.process import process
+from pipeline.contract.process import process
 
 from conftest import ACTION_HEADERS, TODAY, action, good_action, snapshot_of
 
@@ -259,7 +259,7 @@ def _plain(value):
 
 
 def test_header_below_title_rows_and_aliases():
-    from pipeline.snapshot import Snapshot, Tab
+    from pipeline.sources.snapshot import Snapshot, Tab
 
     headers = [h.upper() for h in ACTION_HEADERS]
     headers[1] = " bibliotheek\u00a0"

@@ -21,10 +21,10 @@ import pytest
 import requests
 
 from conftest import KLEIN_DIR, TODAY
-from pipeline import gsheet
-from pipeline.build import build
+from pipeline.sources import google as gsheet
+from pipeline.app import build
 from pipeline.errors import KennisbankError
-from pipeline.fetch import read_csv_folder
+from pipeline.sources.fetch import read_csv_folder
 from sheets_standin import Fault, SheetsStandIn
 
 DEFAULT_POLICY = gsheet.RetryPolicy  # the real class; the fixtures scale it down

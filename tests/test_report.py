@@ -20,8 +20,8 @@ from reportdata import (ACTIES_GID, DUINSTREEK, FIRST_DAY, FORMULA, KUSTLICHT, P
                         foreign_markers, parse_html, row_link)
 
 from pipeline.cli import main
-from pipeline.config import SAMPLE_WORKBOOK
-from pipeline.report import csv_safe, library_context, read_facts, write_reports
+from pipeline.contract.config import SAMPLE_WORKBOOK
+from pipeline.reports.render import csv_safe, library_context, read_facts, write_reports
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "output" / "screenshots"
@@ -272,7 +272,7 @@ def test_unchanged_sheet_does_not_double_the_history(tmp_path):
 
 
 def test_a_failed_run_is_pointed_out_to_coordinators_only(tmp_path):
-    from pipeline.build import build
+    from pipeline.app import build
     from pipeline.errors import SourceError
 
     out = build_two_runs(tmp_path)
@@ -287,8 +287,8 @@ def test_a_failed_run_is_pointed_out_to_coordinators_only(tmp_path):
 
 def test_long_lists_are_capped(tmp_path):
     from conftest import snapshot_of
-    from pipeline.build import build
-    from pipeline.snapshot import write_snapshot
+    from pipeline.app import build
+    from pipeline.sources.snapshot import write_snapshot
 
     bad = [good_action(titel=f"Actie {i}", tip=None) for i in range(35)]
     source = write_snapshot(snapshot_of(bad), tmp_path / "bron")

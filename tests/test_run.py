@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.lock import run_lock
+from pipeline.store.lock import run_lock
 from pipeline.run import log_line, run
 
 from conftest import KLEIN_DIR, ROOT
@@ -131,12 +131,12 @@ def test_google_key_file_contents_never_reach_the_log(tmp_path):
 
 
 def test_an_unexpected_error_is_one_line_with_secrets_blanked(tmp_path, monkeypatch):
-    import pipeline.build
+    import pipeline.app
 
     def broken(*args, **kwargs):
         raise RuntimeError(f"verbinding met wachtwoord {SMTP_PASSWORD}\nen een tweede regel")
 
-    monkeypatch.setattr(pipeline.build, "build", broken)
+    monkeypatch.setattr(pipeline.app, "build", broken)
     result = invoke(["--source", str(KLEIN_DIR), "--out", str(tmp_path)],
                     clean_env(KENNISBANK_SMTP_PASSWORD=SMTP_PASSWORD))
     assert result.exit_code == 2
@@ -230,5 +230,5 @@ def test_ci_workflow_runs_on_a_schedule_with_secrets():
     assert "echo $" not in text and "set -x" not in text  # no step prints a secret
     prepare = [step["run"] for step in job["steps"] if "deploy prepare" in step.get("run", "")]
     args = shlex.split(prepare[0])
-    from pipeline.deploy import deploy_prepare
+    from pipeline.catalogue.deploy import deploy_prepare
     deploy_prepare.make_context("prepare", args[args.index("prepare") + 1:])

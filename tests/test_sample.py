@@ -7,7 +7,7 @@ import sqlite3
 
 import openpyxl
 
-from pipeline.config import SAMPLE_WORKBOOK
+from pipeline.contract.config import SAMPLE_WORKBOOK
 
 
 def personal_values():

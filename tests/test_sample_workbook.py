@@ -11,7 +11,6 @@ import pytest
 import yaml
 
 from pipeline import sample_workbook
-
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "pipeline" / "data" / "voorbeeld-kennisbank.xlsx"
 SCHEMAS = ROOT / "schemas"

@@ -8,9 +8,9 @@ from collections import Counter
 
 import yaml
 
-from pipeline.config import SCHEMAS_DIR, load_corrections, load_fields, load_messages, match_key
-from pipeline.load import action_columns
-from pipeline.serve import build_metadata
+from pipeline.contract.config import SCHEMAS_DIR, load_corrections, load_fields, load_messages, match_key
+from pipeline.store.load import action_columns
+from pipeline.catalogue.serve import build_metadata
 from schemas.models import ACTIES_CLEAN, ACTIES_DERIVED, BIBLIOTHEKEN_CLEAN, CLEAN_MODELS
 
 FIELDS = load_fields()
@@ -65,7 +65,7 @@ def test_corrections_have_a_reason_and_a_known_field():
 
 
 def test_metadata_describes_every_column_and_facets_exist(tmp_path):
-    from pipeline.build import build
+    from pipeline.app import build
 
     from conftest import KLEIN_DIR, TODAY
 

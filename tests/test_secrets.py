@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from conftest import KLEIN_DIR, ROOT
 from pipeline.cli import main
 from pipeline.errors import KennisbankError
-from pipeline.fetch import read_csv_folder
+from pipeline.sources.fetch import read_csv_folder
 from sheets_standin import Fault, SheetsStandIn
 from test_mail import Recorder, free_port
 
@@ -197,8 +197,8 @@ def test_api_key_leaks_nothing(standin, smtp, tmp_path, private_key_pem, logs):
 
 def test_exceptions_carry_no_secret(standin, key_file, private_key_pem):
     """The text and repr of what the Google source raises, and everything it chains to."""
-    from pipeline.gsheet import RetryPolicy, connect, read_google_sheet
-    from pipeline.mail import SmtpSettings
+    from pipeline.sources.google import RetryPolicy, connect, read_google_sheet
+    from pipeline.reports.mail import SmtpSettings
 
     env = {"KENNISBANK_SHEETS_ENDPOINT": standin.url,
            "GOOGLE_APPLICATION_CREDENTIALS": str(key_file)}
@@ -224,13 +224,13 @@ def test_the_error_log_of_the_last_resort_blanks_secrets(standin, key_file, smtp
     has the traceback with the secrets blanked out."""
     import tempfile
 
-    import pipeline.build
+    import pipeline.app
 
     def broken(*args, **kwargs):
         raise RuntimeError(f"kapot met {SMTP_PASSWORD} en {PRIVATE_KEY_ID} en "
                            f"{private_key_pem.splitlines()[3]}")
 
-    monkeypatch.setattr(pipeline.build, "process", broken)
+    monkeypatch.setattr(pipeline.app, "process", broken)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     tempfile.tempdir = None
     try:

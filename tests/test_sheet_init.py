@@ -6,10 +6,10 @@ import copy
 
 import pytest
 
-from pipeline.config import load_fields, load_vocabularies
+from pipeline.contract.config import load_fields, load_vocabularies
 from pipeline.errors import SourceError
-from pipeline.gsheet import RetryPolicy, column_letter
-from pipeline.sheet_init import (
+from pipeline.sources.google import RetryPolicy, column_letter
+from pipeline.sources.sheet_init import (
     AMOUNT_FORMAT,
     DATE_FORMAT,
     HEADER_PROTECTION,

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 import lxml.html
 import pytest
 
-from pipeline.serve import build_metadata, make_datasette
+from pipeline.catalogue.serve import build_metadata, make_datasette
 
 from site_fixture import FORMULA_TEXTS, SCRIPT_TITLE, build_site_catalogue
 

@@ -1,4 +1,4 @@
-"""The summaries computed at build time (pipeline/summaries.py): the canned queries that read them
+"""The summaries computed at build time (pipeline/store/summaries.py): the canned queries that read them
 give exactly the rows and columns of the original queries over `acties` (kept here as the
 reference), on a synthetic catalogue of 2,000 actions (bench/generate.py) and on an empty one,
 served by the site's own Datasette; the summary tables are hidden and described in Dutch."""
@@ -12,10 +12,10 @@ import urllib.parse
 import pytest
 
 from bench.generate import make_snapshot
-from pipeline import summaries
-from pipeline.load import write_catalogue
-from pipeline.process import process
-from pipeline.serve import SETTINGS, build_metadata, make_datasette
+from pipeline.store import summaries
+from pipeline.store.load import write_catalogue
+from pipeline.contract.process import process
+from pipeline.catalogue.serve import SETTINGS, build_metadata, make_datasette
 
 from conftest import LIBRARIES, TODAY, snapshot_of
 

@@ -1,4 +1,4 @@
-"""`kennisbank serve --workers N` (pipeline/workers.py). The swap under load with two processes is
+"""`kennisbank serve --workers N` (pipeline/catalogue/workers.py). The swap under load with two processes is
 in tests/test_load_swap.py; here: the processes, their answers, a clean stop, and TCP_NODELAY."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import socket
 from pathlib import Path
 
 from bench.run import get
-from pipeline.build import build
-from pipeline.workers import NO_DELAY_HTTP
+from pipeline.app import build
+from pipeline.catalogue.workers import NO_DELAY_HTTP
 
 from conftest import KLEIN_DIR, TODAY, start_serve
 

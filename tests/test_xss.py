@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from conftest import LIBRARY_HEADERS, TODAY, good_action
-from pipeline.build import build
-from pipeline.config import load_fields
-from pipeline.report import write_reports
-from pipeline.serve import make_datasette
-from pipeline.site import card_url
-from pipeline.snapshot import Snapshot, Tab
+from pipeline.app import build
+from pipeline.contract.config import load_fields
+from pipeline.reports.render import write_reports
+from pipeline.catalogue.serve import make_datasette
+from pipeline.catalogue.site import card_url
+from pipeline.sources.snapshot import Snapshot, Tab
 from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, require_chromium, serving
 
 

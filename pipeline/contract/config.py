@@ -1,0 +1,151 @@
+"""Load the contract from schemas/: fields, vocabularies, corrections and finding messages."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SAMPLE_WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "voorbeeld-kennisbank.xlsx"
+
+ACTIES = "Acties"
+BIBLIOTHEKEN = "Bibliotheken"
+KEUZELIJSTEN = "Keuzelijsten"
+
+
+@dataclass(frozen=True)
+class Field:
+    veld: str
+    kop: str
+    type: str
+    niveau: str
+    beschrijving: str
+    aliassen: tuple[str, ...] = ()
+    keuzelijst: str | None = None
+    max_lengte: int | None = None
+    min_exclusief: float | None = None
+    verwacht_bij: str | None = None
+    publiek: bool = True
+    voorbeeld: str | None = None
+
+    @property
+    def is_list(self) -> bool:
+        return self.type in ("lijst", "keuzelijst", "urllijst")
+
+    @property
+    def required(self) -> bool:
+        return self.niveau == "verplicht"
+
+
+@dataclass
+class Vocabulary:
+    """One controlled list: labels in order, descriptions, and a lookup by normalised key."""
+
+    name: str
+    titel: str
+    labels: list[str] = field(default_factory=list)
+    descriptions: dict[str, str] = field(default_factory=dict)
+    lookup: dict[str, str] = field(default_factory=dict)
+    added: list[str] = field(default_factory=list)
+
+    def add(self, label: str, omschrijving: str = "", synoniemen: list[str] | tuple = ()) -> None:
+        if label not in self.labels:
+            self.labels.append(label)
+        if omschrijving:
+            self.descriptions[label] = omschrijving
+        for term in [label, *synoniemen]:
+            self.lookup.setdefault(match_key(term), label)
+
+    def find(self, text: str) -> str | None:
+        return self.lookup.get(match_key(text))
+
+
+def match_key(text: str) -> str:
+    """Case-, accent-, punctuation- and space-insensitive key for matching."""
+    return _match_key(text if isinstance(text, str) else str(text))
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=131072)  # pure, and called for the same names and titles over and over
+def _match_key(text: str) -> str:
+    if text.isascii():  # NFKD changes nothing and there are no accents to drop
+        return _NOT_WORD.sub("", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", text).casefold()
+    no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_WORD.sub("", no_accents)
+
+
+def header_key(text: str) -> str:
+    """Headers match case-insensitively, ignoring surrounding and non-breaking spaces."""
+    cleaned = str(text).replace("\u00a0", " ").replace("\u200b", "").strip().casefold()
+    return re.sub(r"\s+", " ", cleaned)
+
+
+# libyaml's parser where PyYAML has it (the same safe subset, many times faster)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def _parsed_yaml(name: str) -> Any:
+    with open(SCHEMAS_DIR / name, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_YAML_LOADER)
+
+
+def _read_yaml(name: str) -> Any:
+    """A file of schemas/, parsed once per process; every caller gets its own copy."""
+    return copy.deepcopy(_parsed_yaml(name))
+
+
+@cache
+def load_fields() -> dict[str, tuple[Field, ...]]:
+    data = _read_yaml("fields.yml")
+    return {
+        tab: tuple(
+            Field(**{**f, "aliassen": tuple(f.get("aliassen", ()))}) for f in fields
+        )
+        for tab, fields in data.items()
+    }
+
+
+def fields_by_veld(tab: str) -> dict[str, Field]:
+    return {f.veld: f for f in load_fields()[tab]}
+
+
+def load_vocabularies() -> dict[str, Vocabulary]:
+    """Fresh copies of the default vocabularies (a workbook may extend them per run)."""
+    vocabularies = {}
+    for name, spec in _read_yaml("vocabularies.yml").items():
+        vocab = Vocabulary(name=name, titel=spec.get("titel", name))
+        for value in spec["waarden"]:
+            vocab.add(value["label"], value.get("omschrijving", ""), value.get("synoniemen", []))
+        vocabularies[name] = vocab
+    return vocabularies
+
+
+@cache
+def contract_hash() -> str:
+    """Changes when the contract in schemas/ changes: a reason to rebuild an unchanged sheet."""
+    digest = hashlib.sha256()
+    for path in sorted(SCHEMAS_DIR.glob("*.yml")) + sorted(SCHEMAS_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def load_messages() -> dict[str, dict[str, str]]:
+    return _read_yaml("meldingen.yml")
+
+
+@cache
+def load_corrections() -> tuple[dict[str, Any], ...]:
+    return tuple(_read_yaml("corrections.yml") or ())

@@ -1,0 +1,176 @@
+"""Normalise and validate a snapshot: every non-blank action row ends published, rejected or
+withheld, with its findings. Pure: a Snapshot in, an Outcome out; nothing is written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from schemas.models import ACTIES_CLEAN, ACTIES_DERIVED, BIBLIOTHEKEN_CLEAN
+
+from pipeline.contract import cells
+from pipeline.contract import derive
+from pipeline.contract import normalise
+from pipeline.contract import validate
+from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, KEUZELIJSTEN, Vocabulary, load_fields, load_vocabularies, match_key
+from pipeline.contract.findings import Findings
+from pipeline.contract.normalise import RAW_COLUMN
+from pipeline.sources.snapshot import Snapshot, Tab
+
+PUBLISHED, REJECTED, WITHHELD = "gepubliceerd", "afgekeurd", "niet_gedeeld"
+
+
+@dataclass
+class Outcome:
+    snapshot: Snapshot
+    actions: pd.DataFrame          # every action row, clean, with `uitkomst` and derived columns
+    raw_actions: pd.DataFrame      # the same rows as typed (RAW_COLUMN holds every cell by header)
+    libraries: pd.DataFrame        # published libraries
+    raw_libraries: pd.DataFrame
+    library_outcome: pd.Series     # per library row: gepubliceerd / afgekeurd
+    vocabularies: dict[str, Vocabulary]
+    findings: pd.DataFrame
+    today: date
+
+    def rows(self, outcome: str) -> pd.DataFrame:
+        return self.actions[self.actions["uitkomst"] == outcome]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        published = self.rows(PUBLISHED)
+        return {
+            "rijen_gelezen": len(self.actions),
+            "gepubliceerd": len(published),
+            "onvolledig": int((published["compleetheid"] < 100).sum()),
+            "afgekeurd": len(self.rows(REJECTED)),
+            "niet_gedeeld": len(self.rows(WITHHELD)),
+            "bibliotheken": len(self.libraries),
+            "fouten": int((self.findings["ernst"] == "fout").sum()),
+            "waarschuwingen": int((self.findings["ernst"] == "waarschuwing").sum()),
+            "info": int((self.findings["ernst"] == "info").sum()),
+        }
+
+
+def process(snapshot: Snapshot, today: date) -> Outcome:
+    findings = Findings()
+    fields = load_fields()
+    vocabularies = read_vocabularies(snapshot.tab(KEUZELIJSTEN), findings)
+
+    raw_libs = read_tab(snapshot, BIBLIOTHEKEN, findings)
+    libs = normalise.parse_columns(raw_libs, fields[BIBLIOTHEKEN], findings, vocabularies, [])
+    libs = normalise.to_numeric(libs, fields[BIBLIOTHEKEN])
+    libs = validate.validate_clean(libs, BIBLIOTHEKEN_CLEAN, BIBLIOTHEKEN, findings)
+    libs = report_duplicate_libraries(libs, findings)
+    rejected_libs = findings.rows_with(BIBLIOTHEKEN, "fout")
+    lib_outcome = libs["rij"].map(lambda r: REJECTED if r in rejected_libs else PUBLISHED)
+    published_libs = libs[lib_outcome == PUBLISHED]
+
+    raw_acts = read_tab(snapshot, ACTIES, findings)
+    acts = normalise.parse_columns(raw_acts, fields[ACTIES], findings, vocabularies,
+                                   normalise.libraries_of(published_libs),
+                                   normalise.libraries_of(libs[lib_outcome == REJECTED]))
+    acts = normalise.to_numeric(acts, fields[ACTIES])
+    acts = validate.validate_clean(acts, ACTIES_CLEAN, ACTIES, findings)
+    acts = derive.assign_ids(acts, findings)
+    acts["doel_behaald"] = [derive.goal_reached(t, s, r) for t, s, r in
+                            zip(acts["doel_behaald"], acts["streefwaarde"], acts["resultaat"])]
+    acts["compleetheid"], acts["ontbreekt"] = derive.completeness(acts, fields[ACTIES], findings)
+    acts["uitkomst"] = decide(acts, findings)
+    for row in acts.loc[acts["uitkomst"] == WITHHELD, "rij"]:
+        findings.add("niet_gedeeld", ACTIES, int(row))
+    acts = add_derived_columns(acts, published_libs, today)
+
+    frame = findings.frame()
+    ids = dict(zip(acts["rij"], acts["actie_id"]))
+    is_action = frame["tabblad"] == ACTIES
+    frame.loc[is_action, "actie_id"] = frame.loc[is_action, "rij"].map(ids)
+    return Outcome(snapshot, acts, raw_acts.frame, published_libs, raw_libs.frame, lib_outcome,
+                   vocabularies, frame, today)
+
+
+def read_tab(snapshot: Snapshot, title: str, findings: Findings) -> normalise.RawTab:
+    tab = snapshot.tab(title)
+    fields = load_fields()[title]
+    raw = normalise.read_raw_tab(tab, fields, findings)
+    validate.check_raw(raw.frame, title, fields)
+    normalise.apply_corrections(raw, findings)
+    return raw
+
+
+def decide(acts: pd.DataFrame, findings: Findings) -> list[str]:
+    """Withheld at the library's request (or when Delen is unreadable) wins; then any error
+    rejects; the rest is published."""
+    errors = findings.rows_with(ACTIES, "fout")
+    unreadable_share = {r["rij"] for r in findings.rows
+                        if r["tabblad"] == ACTIES and r["code"] == "janee_onleesbaar"}
+    return [WITHHELD if share == "nee" or row in unreadable_share
+            else REJECTED if row in errors else PUBLISHED
+            for row, share in zip(acts["rij"], acts["delen"])]
+
+
+def add_derived_columns(acts: pd.DataFrame, libraries: pd.DataFrame, today: date) -> pd.DataFrame:
+    published = acts["uitkomst"] == PUBLISHED
+    provinces = dict(zip(libraries["naam"], libraries["provincie"]))
+    derived = derive.add_derived(acts[published], provinces, today)
+    if len(derived):
+        ACTIES_DERIVED.validate(derived[list(ACTIES_DERIVED.columns)])
+    return pd.concat([derived, acts[~published]]).sort_values("rij")
+
+
+def report_duplicate_libraries(libs: pd.DataFrame, findings: Findings) -> pd.DataFrame:
+    first: dict[str, int] = {}
+    for row, name in zip(libs["rij"], libs["naam"]):
+        if not isinstance(name, str):
+            continue
+        key = match_key(name)
+        if key in first:
+            findings.add("naam_dubbel", BIBLIOTHEKEN, int(row), veld="naam", waarde=name,
+                         eerdere_rij=first[key])
+        else:
+            first[key] = int(row)
+    return libs
+
+
+def read_vocabularies(tab: Tab | None, findings: Findings) -> dict[str, Vocabulary]:
+    """The default lists, extended by the workbook's Keuzelijsten tab; a column whose header
+    contains 'vervang' replaces the list instead."""
+    vocabularies = load_vocabularies()
+    if tab is None or not tab.values:
+        return vocabularies
+    by_key = {match_key(k): k for k in vocabularies}
+    by_key.update({match_key(v.titel): k for k, v in vocabularies.items()})
+    headers = [cells.clean_text(c) for c in tab.values[0]]
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        replace = "vervang" in header.casefold()
+        name = by_key.get(match_key(header.casefold().split("(")[0].replace("vervang", "")))
+        if name is None:
+            findings.add("keuzelijst_onbekend", KEUZELIJSTEN, 1, kop=header, waarde=header)
+            continue
+        values = [cells.clean_text(row[position]) for row in tab.values[1:]
+                  if position < len(row) and not cells.is_blank(row[position])]
+        vocabularies[name] = extend_vocabulary(vocabularies[name], values, replace)
+    return vocabularies
+
+
+def extend_vocabulary(default: Vocabulary, values: list[str], replace: bool) -> Vocabulary:
+    if not replace:
+        for value in values:
+            if default.find(value) is None:
+                default.add(value)
+                default.added.append(value)
+        return default
+    fresh = Vocabulary(name=default.name, titel=default.titel)
+    for value in values:
+        known = default.find(value)
+        synonyms = [k for k, label in default.lookup.items() if label == known] if known else []
+        fresh.add(known or value, default.descriptions.get(known or "", ""), synonyms)
+        if known is None:
+            fresh.added.append(value)
+    return fresh
+
+
+__all__ = ["process", "Outcome", "PUBLISHED", "REJECTED", "WITHHELD", "RAW_COLUMN"]
