@@ -1,26 +1,34 @@
-"""One run: fetch → snapshot → normalise + validate → load → history."""
+"""One run of the product, and the only place that orders its steps.
+
+`publish` is what `kennisbank build` and `kennisbank run` do: `build` (fetch -> snapshot ->
+normalise + validate -> load -> history, under the output folder's lock; nothing published when
+it fails), then the steps that follow a published catalogue: the reports (and their mail), the
+Controle column written back to the sheet, and the network members' netwerk.db. A step that
+fails after publication is recorded in the RunResult, never raised. `write_reports_and_mail` is
+`kennisbank report`. The click commands (pipeline/cli.py) only parse options and print."""
 
 from __future__ import annotations
 
 import errno
+import os
 import secrets
 import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any, Callable, Mapping
 
-from pipeline.sources import fetch
-from pipeline.store import load
 from pipeline.contract.config import contract_hash
-from pipeline.errors import KennisbankError
-from pipeline.store.lock import run_lock
 from pipeline.contract.process import Outcome, process
+from pipeline.errors import KennisbankError
+from pipeline.sources import fetch
 from pipeline.sources.snapshot import Snapshot, utc_now, write_snapshot
-
+from pipeline.store import load
+from pipeline.store.lock import run_lock
 
 @dataclass
-class RunResult:
+class BuildResult:
     run_id: str
     outcome: Outcome | None
     snapshot_path: Path | None
@@ -47,7 +55,7 @@ class StorageError(KennisbankError):
 
 
 def build(source: str | None, out_dir: Path, today: date | None = None,
-          force: bool = False) -> RunResult:
+          force: bool = False) -> BuildResult:
     """Run the whole pipeline under the output folder's lock (see _build). A file or database
     error (disk full, read-only folder) becomes a StorageError that says whether the published
     catalogue is still the previous one."""
@@ -108,7 +116,7 @@ def remove_leftovers(out_dir: Path) -> None:
 
 
 def _build(source: str | None, out_dir: Path, today: date | None = None,
-           force: bool = False) -> RunResult:
+           force: bool = False) -> BuildResult:
     """Run the whole pipeline. On any failure the published catalogue is left untouched, the
     failed run is recorded in beheer.db, and the error is raised again. When the sheet, the
     contract and the run date are those of the last completed run, nothing is rebuilt (unless
@@ -120,7 +128,7 @@ def _build(source: str | None, out_dir: Path, today: date | None = None,
         snapshot = fetch.read_source(source)
         if not force and (same := load.identical_run(out_dir, snapshot.content_hash,
                                                      contract_hash(), today.isoformat())):
-            return RunResult(same, None, None, out_dir / load.CATALOGUE, out_dir / load.HISTORY,
+            return BuildResult(same, None, None, out_dir / load.CATALOGUE, out_dir / load.HISTORY,
                              snapshot, unchanged_since=same)
         snapshot_path = write_snapshot(snapshot, out_dir / "raw")
         outcome = process(snapshot, today)
@@ -137,7 +145,7 @@ def _build(source: str | None, out_dir: Path, today: date | None = None,
            **outcome.counts}
     load.record_run(history, run, outcome)
     history.conn.close()
-    return RunResult(run_id, outcome, snapshot_path, catalogue, out_dir / load.HISTORY, snapshot)
+    return BuildResult(run_id, outcome, snapshot_path, catalogue, out_dir / load.HISTORY, snapshot)
 
 
 def _record_failure(out_dir: Path, run_id: str, started: str, source: str | None,
@@ -169,3 +177,149 @@ def failure_text(exc: Exception) -> str:
 def check(source: str | None, today: date | None = None) -> Outcome:
     """Validation only: nothing is written."""
     return process(fetch.read_source(source), today or date.today())
+
+
+# ------------------------------------------------------------------ the steps after a build
+
+@dataclass
+class MailResult:
+    deliveries: list = field(default_factory=list)   # pipeline.reports.mail.Delivery
+    skipped: list[str] = field(default_factory=list)  # why a message was not made
+
+    @property
+    def failed(self) -> list:
+        return [d for d in self.deliveries if not d.ok]
+
+
+@dataclass
+class StepFailure:
+    step: str       # "rapporten", "e-mail", "terugschrijven", "netwerk.db"
+    message: str    # Dutch
+
+
+@dataclass
+class RunResult:
+    """What one publish did. `code`: 0 when every step succeeded, 1 when the catalogue was
+    published but a later step (reports, mail, write-back, netwerk.db) failed."""
+
+    build: BuildResult
+    counts: dict[str, int] | None = None      # None: the source had not changed
+    reports: Any = None                       # pipeline.reports.render.Reports
+    mail: MailResult | None = None            # None: no mail asked (or source unchanged)
+    written_back: Any = None                  # pipeline.sources.google.WriteBackResult
+    network: Path | None = None
+    network_asked: bool = False
+    failures: list[StepFailure] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.counts is not None
+
+    @property
+    def code(self) -> int:
+        return 1 if self.failures else 0
+
+
+def publish(source: str | None, out_dir: Path, today: date, *, force: bool = False,
+            mail: bool = False, mail_all: bool = False, dry_run: bool = False,
+            write_back: bool = False, netwerk: bool = False,
+            env: Mapping[str, str] | None = None) -> RunResult:
+    """Build and publish the catalogue, then write the reports, mail them (when asked and the
+    source changed), write the Controle column back (when asked and changed) and update
+    netwerk.db (when asked). Raises KennisbankError when nothing was published."""
+    if write_back and not (source and fetch.is_google_source(source)):
+        raise KennisbankError("--write-back kan alleen bij een Google Sheet als bron.")
+    built = build(source, out_dir, today, force=force)
+    result = RunResult(built, network_asked=netwerk)
+    statuses = expected_rows = None
+    known_sources: dict = {}
+    if built.outcome is not None:
+        result.counts = built.outcome.counts
+        known_sources = sources_of(built)
+        if write_back:
+            from pipeline.contract.row_status import row_statuses
+
+            statuses = row_statuses(built.outcome)
+            expected_rows = built.snapshot.tab("Acties").values
+        if not netwerk:
+            # The reports read beheer.db; the run's frames and the snapshot (most of the
+            # memory at 100,000 rows) are not needed any more.
+            built.outcome = built.snapshot = None
+        from pipeline.reports.render import release_build_memory
+
+        release_build_memory()
+    _step(result, "rapporten", lambda: _reports_and_mail(
+        result, out_dir, mail and result.changed, mail_all, dry_run, env, known_sources))
+    if statuses is not None:
+        _step(result, "terugschrijven", lambda: _write_back(result, source, statuses,
+                                                            expected_rows))
+    if netwerk:
+        _step(result, "netwerk.db", lambda: _network(result, out_dir, today))
+    return result
+
+
+def _step(result: RunResult, name: str, action: Callable[[], None]) -> None:
+    try:
+        action()
+    except KennisbankError as exc:
+        result.failures.append(StepFailure(name, str(exc)))
+    except OSError as exc:
+        result.failures.append(StepFailure(name, f"{exc.strerror or exc} ({exc.filename})"))
+    except Exception as exc:  # noqa: BLE001 - the catalogue is published; this step failed
+        result.failures.append(StepFailure(
+            name, f"onverwachte fout ({type(exc).__name__}): {exc}"))
+
+
+def _reports_and_mail(result: RunResult, out_dir: Path, mail: bool, mail_all: bool,
+                      dry_run: bool, env: Mapping[str, str] | None, known_sources: dict) -> None:
+    result.reports, result.mail = write_reports_and_mail(out_dir, mail, mail_all, dry_run, env,
+                                                         known_sources)
+    if result.mail and (failed := result.mail.failed):
+        result.failures.append(StepFailure(
+            "e-mail", f"{len(failed)} e-mails niet verstuurd ({failed[0].error})"))
+
+
+def write_reports_and_mail(out_dir: Path, mail: bool = False, mail_all: bool = False,
+                           dry_run: bool = False, env: Mapping[str, str] | None = None,
+                           known_sources: Mapping | None = None) -> tuple[Any, MailResult | None]:
+    """Write DIR/rapporten/ and, when asked, mail them (dry_run: as .eml files). Raises
+    KennisbankError when the reports cannot be made or the mail settings are incomplete."""
+    from pipeline.reports.mail import deliver
+    from pipeline.reports.render import write_reports
+
+    try:
+        reports = write_reports(out_dir, known_sources)
+    except OSError as exc:
+        raise KennisbankError(f"De rapporten konden niet worden geschreven in "
+                              f"'{out_dir / 'rapporten'}' ({exc.strerror or exc}).") from None
+    if not mail:
+        return reports, None
+    deliveries, skipped = deliver(reports, os.environ if env is None else env, mail_all,
+                                  dry_run, (reports.directory or out_dir) / "mail")
+    return reports, MailResult(deliveries, skipped)
+
+
+def _write_back(result: RunResult, source: str, statuses: dict, expected_rows: list) -> None:
+    from pipeline.sources import google
+
+    result.written_back = google.write_back(source, statuses, utc_now(),
+                                            expected_rows=expected_rows)
+
+
+def _network(result: RunResult, out_dir: Path, today: date) -> None:
+    from pipeline.store.network import update_network_catalogue
+
+    result.network = update_network_catalogue(out_dir, result.build, today)
+
+
+def sources_of(built: BuildResult) -> dict:
+    """The links to the sheet for the reports, from the snapshot this build holds (see
+    reports.render.read_sources), by the snapshot path recorded in beheer.db."""
+    from pipeline.reports.render import sources_of as report_sources
+
+    if built.snapshot is None or built.snapshot_path is None:
+        return {}
+    snapshot = built.snapshot
+    return {str(built.snapshot_path): report_sources({
+        "bron": snapshot.source,
+        "tabbladen": [{"titel": t.title, "tab_id": t.tab_id} for t in snapshot.tabs]})}

@@ -1,19 +1,56 @@
-"""The `kennisbank` command: a thin layer over build, check and serve."""
+"""The `kennisbank` command: click commands that parse options, call pipeline.app or one stage,
+and print. No step of a run is ordered here (that is pipeline/app.py)."""
 
 from __future__ import annotations
 
+import os
 import sys
+import warnings
 from datetime import date
 from pathlib import Path
 
 import click
 
-from pipeline import options
 from pipeline.errors import KennisbankError
 
 SOURCE_HELP = ("Een .xlsx, .ods, een map met .csv-bestanden per tabblad, een momentopname (.json) "
                "of een Google Sheet (link of gsheet:SLEUTEL). Zonder --source: het ingebouwde "
                "fictieve voorbeeld.")
+OK, PARTIAL, FAILED = 0, 1, 2
+
+# ------------------------------------------------------------------ options shared by commands
+
+peildatum_option = click.option(
+    "--peildatum", default=None, metavar="JJJJ-MM-DD", envvar="KENNISBANK_PEILDATUM",
+    help="Datum waarop de status (gepland/lopend/afgerond) wordt bepaald; standaard vandaag.")
+force_option = click.option(
+    "--force", is_flag=True, help="Ook bouwen als de sheet niet is gewijzigd sinds de vorige run.")
+write_back_option = click.option(
+    "--write-back", is_flag=True,
+    help="Schrijf per rij de uitkomst in de kolom Controle van de Google Sheet.")
+netwerk_option = click.option(
+    "--netwerk", is_flag=True,
+    help="Maak ook DIR/netwerk.db met de contactpersonen van gedeelde acties, voor het "
+         "netwerkexemplaar met inlog (nooit in de openbare kennisbank).")
+mail_all_option = click.option(
+    "--mail-all", is_flag=True,
+    help="Ook bibliotheken zonder open meldingen krijgen hun rapport (houdt --mail in).")
+
+
+def mail_options(command):
+    """--mail, --mail-all and --dry-run, shared by build and report."""
+    options = [
+        click.option("--mail", is_flag=True,
+                     help="Verstuur de rapporten per e-mail (instellingen in KENNISBANK_SMTP_*, "
+                          "KENNISBANK_MAIL_FROM en KENNISBANK_COORDINATOR_EMAIL)."),
+        mail_all_option,
+        click.option("--dry-run", is_flag=True,
+                     help="Schrijf de e-mails als .eml-bestanden in DIR/rapporten/mail/ in "
+                          "plaats van ze te versturen (houdt --mail in)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def _today(value: str | None) -> date:
@@ -27,7 +64,7 @@ def _today(value: str | None) -> date:
 
 def _fail(exc: Exception) -> None:
     click.echo(f"Fout: {exc}", err=True)
-    sys.exit(2)
+    sys.exit(FAILED)
 
 
 class GuardedGroup(click.Group):
@@ -50,16 +87,13 @@ class GuardedGroup(click.Group):
 
 
 def _log_traceback(exc: Exception) -> str:
-    import os
     import tempfile
     import time
     import traceback
 
-    from pipeline.run import known_secrets
+    from pipeline.redact import redact
 
-    text = "".join(traceback.format_exception(exc))
-    for secret in known_secrets(os.environ):  # passwords, keys, the credentials file's secrets
-        text = text.replace(secret, "*****")
+    text = redact("".join(traceback.format_exception(exc)), os.environ)
     path = os.path.join(tempfile.gettempdir(),
                         f"kennisbank-fout-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.log")
     try:
@@ -71,46 +105,29 @@ def _log_traceback(exc: Exception) -> str:
     return path
 
 
-def mail_options(command):
-    """--mail, --mail-all and --dry-run, shared by build and report."""
-    options = [
-        click.option("--mail", is_flag=True,
-                     help="Verstuur de rapporten per e-mail (instellingen in KENNISBANK_SMTP_*, "
-                          "KENNISBANK_MAIL_FROM en KENNISBANK_COORDINATOR_EMAIL)."),
-        click.option("--mail-all", is_flag=True,
-                     help="Ook bibliotheken zonder open meldingen krijgen hun rapport "
-                          "(houdt --mail in)."),
-        click.option("--dry-run", is_flag=True,
-                     help="Schrijf de e-mails als .eml-bestanden in DIR/rapporten/mail/ in "
-                          "plaats van ze te versturen (houdt --mail in)."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
-def _reports(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool,
-             known_sources: dict | None = None) -> bool:
-    """Write the reports and, when asked, mail them; True when a mail could not be sent."""
-    from pipeline.reports.mail import write_and_mail
-
-    try:
-        return write_and_mail(out_dir, mail or mail_all or dry_run, mail_all, dry_run, click.echo,
-                              known_sources)
-    except KennisbankError as exc:
-        _fail(exc)
-        return True
-    except OSError as exc:
-        _fail(KennisbankError(f"De rapporten konden niet worden geschreven in "
-                              f"'{out_dir / 'rapporten'}' ({exc.strerror or exc})."))
-        return True
-
-
 def summary(counts: dict[str, int]) -> str:
     return (f"{counts['rijen_gelezen']} acties gelezen: {counts['gepubliceerd']} gepubliceerd "
             f"(waarvan {counts['onvolledig']} onvolledig), {counts['afgekeurd']} afgekeurd, "
             f"{counts['niet_gedeeld']} niet gedeeld. Meldingen: {counts['fouten']} fouten, "
             f"{counts['waarschuwingen']} waarschuwingen, {counts['info']} ter info.")
+
+
+def echo_reports(reports, mail) -> None:
+    """The lines of the reports step, as `kennisbank build` and `report` print them."""
+    click.echo(f"Rapporten:  {reports.directory} (coördinatoren en {len(reports.libraries)} "
+               f"bibliotheken)")
+    if mail is None:
+        return
+    for delivery in mail.deliveries:
+        to = ", ".join(delivery.to)
+        if delivery.file is not None:
+            click.echo(f"E-mail geschreven: {delivery.file} (aan {to})")
+        elif delivery.ok:
+            click.echo(f"E-mail verstuurd aan {to}: {delivery.subject}")
+        else:
+            click.echo(f"E-mail NIET verstuurd aan {to}: {delivery.error}", err=True)
+    for reason in mail.skipped:
+        click.echo(f"Geen e-mail: {reason}")
 
 
 @click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,14 +141,16 @@ def main() -> None:
     """
 
 
+# ------------------------------------------------------------------ build, run, check, report
+
 @main.command()
 @click.option("--source", "source", default=None, help=SOURCE_HELP)
 @click.option("--out", "out_dir", default="output", show_default=True,
               type=click.Path(file_okay=False, path_type=Path), help="Map voor de uitvoer.")
-@options.peildatum
-@options.force
-@options.write_back
-@options.netwerk
+@peildatum_option
+@force_option
+@write_back_option
+@netwerk_option
 @mail_options
 def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
           write_back: bool, netwerk: bool, mail: bool, mail_all: bool, dry_run: bool) -> None:
@@ -140,93 +159,120 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
     Schrijft DIR/raw/ (momentopname), DIR/kennisbank.db (de openbare kennisbank) en
     DIR/beheer.db (meldingen en geschiedenis voor coördinatoren), en de rapporten in
     DIR/rapporten/ (zie kennisbank report). Exit 0 als de run voltooid is, ook als er rijen
-    zijn afgekeurd.
+    zijn afgekeurd; 1 als de kennisbank is bijgewerkt maar rapporten, e-mail, terugschrijven
+    of netwerk.db mislukte.
 
     \b
     Voorbeeld:
       kennisbank build --source acties.xlsx --out output
       kennisbank build --source https://docs.google.com/spreadsheets/d/SLEUTEL/edit --write-back
     """
-    from pipeline.app import build as run_build
-    from pipeline.sources.fetch import is_google_source
-    from pipeline.reports.render import release_build_memory
+    from pipeline.app import publish
 
-    if write_back and not (source and is_google_source(source)):
-        _fail(KennisbankError("--write-back kan alleen bij een Google Sheet als bron."))
-    try:
-        result = run_build(source, out_dir, _today(peildatum), force=force)
-    except KennisbankError as exc:
-        _fail(exc)
-        return
-    if result.outcome is None:
-        click.echo(f"De bron is niet gewijzigd sinds run {result.unchanged_since}; de kennisbank "
+    asked_mail = mail or mail_all or dry_run
+    result = publish(source, out_dir, _today(peildatum), force=force, mail=asked_mail,
+                     mail_all=mail_all, dry_run=dry_run, write_back=write_back, netwerk=netwerk)
+    built = result.build
+    if result.changed:
+        click.echo(summary(result.counts))
+        click.echo(f"Kennisbank: {built.catalogue}")
+        click.echo(f"Beheer:     {built.history} (run {built.run_id})")
+    else:
+        click.echo(f"De bron is niet gewijzigd sinds run {built.unchanged_since}; de kennisbank "
                    f"is niet opnieuw gebouwd. Gebruik --force om toch te bouwen.")
-        _reports(out_dir, False, False, False)  # no mail for an unchanged sheet
-        if mail or mail_all or dry_run:
-            click.echo("Geen e-mail: de sheet is niet gewijzigd (kennisbank report --mail "
-                       "verstuurt de rapporten toch).")
-        if netwerk:
-            _network(out_dir, result, _today(peildatum))
-        return
-    click.echo(summary(result.outcome.counts))
-    click.echo(f"Kennisbank: {result.catalogue}")
-    click.echo(f"Beheer:     {result.history} (run {result.run_id})")
-    known_sources = _sources_of(result)
-    statuses = expected_rows = None
-    if write_back:
-        from pipeline.contract.row_status import row_statuses
-
-        statuses = row_statuses(result.outcome)
-        expected_rows = result.snapshot.tab("Acties").values
-    if not netwerk:
-        # The reports read beheer.db; the run's frames and the snapshot (most of the memory
-        # at 100,000 rows) are not needed any more.
-        result.outcome = result.snapshot = None
-    release_build_memory()
-    mail_failed = _reports(out_dir, mail, mail_all, dry_run, known_sources)
-    if write_back:
-        _write_back(source, statuses, expected_rows)
-    if netwerk:
-        _network(out_dir, result, _today(peildatum))
-    if mail_failed:
-        sys.exit(1)
+    if result.reports is not None:
+        echo_reports(result.reports, result.mail)
+    if asked_mail and not result.changed:
+        click.echo("Geen e-mail: de sheet is niet gewijzigd (kennisbank report --mail "
+                   "verstuurt de rapporten toch).")
+    if result.written_back is not None:
+        click.echo(f"Controlekolom bijgewerkt: {result.written_back.rows_written} rijen in "
+                   f"{result.written_back.range}")
+    if netwerk and not any(f.step == "netwerk.db" for f in result.failures):
+        click.echo(f"Netwerk:    {result.network}" if result.network
+                   else "Netwerk:    netwerk.db ongewijzigd")
+    for failure in result.failures:
+        if failure.step != "e-mail":  # each unsent mail has its own line above
+            click.echo(f"Fout bij {failure.step} (de kennisbank is wel bijgewerkt): "
+                       f"{failure.message}", err=True)
+    sys.exit(result.code)
 
 
-def _network(out_dir: Path, result, today: date) -> None:
-    from pipeline.store.network import update_network_catalogue
+@main.command("run")
+@click.option("--source", "source", default=None, envvar="KENNISBANK_SOURCE",
+              help="Zoals bij build (ook uit KENNISBANK_SOURCE); zonder: het ingebouwde "
+                   "voorbeeld.")
+@click.option("--out", "out_dir", default="output", show_default=True, envvar="KENNISBANK_OUT",
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor de uitvoer (ook uit KENNISBANK_OUT).")
+@peildatum_option
+@force_option
+@click.option("--mail", is_flag=True,
+              help="Verstuur de rapporten per e-mail (niet bij een ongewijzigde bron).")
+@mail_all_option
+@write_back_option
+@netwerk_option
+def run(source: str | None, out_dir: Path, peildatum: str | None, force: bool, mail: bool,
+        mail_all: bool, write_back: bool, netwerk: bool) -> None:
+    """Eén onbewaakte run (cron, systemd-timer, CI): bouw, rapporteer en meld in één regel.
 
-    written = update_network_catalogue(out_dir, result, today)
-    click.echo(f"Netwerk:    {written}" if written else "Netwerk:    netwerk.db ongewijzigd")
+    Doet wat build doet, onder hetzelfde slot (twee runs lopen nooit tegelijk), en schrijft
+    precies één regel met tijdstip: bij succes naar stdout, bij een fout naar stderr. Exit 0
+    als alles lukte, 1 als de kennisbank is bijgewerkt maar e-mail, terugschrijven of
+    netwerk.db mislukte, 2 als de run mislukte (de kennisbank bleef zoals hij was). Geheimen
+    (wachtwoorden, sleutels) komen nooit in de regel.
+
+    \b
+    Voorbeeld:
+      kennisbank run --source https://docs.google.com/spreadsheets/d/SLEUTEL/edit \\
+          --out /var/lib/kennisbank --mail --write-back
+    """
+    from pipeline.redact import log_line
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code, problems, parts = _unattended(source, out_dir, peildatum, force=force,
+                                            mail=mail or mail_all, mail_all=mail_all,
+                                            write_back=write_back, netwerk=netwerk)
+    status = {OK: "OK", PARTIAL: "DEELS MISLUKT", FAILED: "MISLUKT"}[code]
+    click.echo(log_line(status, "; ".join(problems + parts), os.environ), err=code != OK)
+    sys.exit(code)
 
 
-def _sources_of(result) -> dict:
-    """The links to the sheet for the reports, from the snapshot this build holds (see
-    report.read_sources), by the snapshot path recorded in beheer.db."""
-    from pipeline.reports.render import sources_of
-
-    if result.snapshot is None or result.snapshot_path is None:
-        return {}
-    snapshot = result.snapshot
-    return {str(result.snapshot_path): sources_of({
-        "bron": snapshot.source,
-        "tabbladen": [{"titel": t.title, "tab_id": t.tab_id} for t in snapshot.tabs]})}
-
-
-def _write_back(source: str, statuses: dict[int, str], expected_rows: list) -> None:
-    from pipeline.sources import google as gsheet
-    from pipeline.sources.snapshot import utc_now
+def _unattended(source: str | None, out_dir: Path, peildatum: str | None,
+                **steps: bool) -> tuple[int, list[str], list[str]]:
+    """One publish as (exit code, problems, what was done); never raises."""
+    from pipeline.app import publish
 
     try:
-        written = gsheet.write_back(source, statuses, utc_now(), expected_rows=expected_rows)
+        today = date.fromisoformat(peildatum) if peildatum else date.today()
+    except ValueError:
+        return FAILED, [f"peildatum '{peildatum}' is geen datum (JJJJ-MM-DD)"], []
+    try:
+        result = publish(source, out_dir, today, **steps)
     except KennisbankError as exc:
-        click.echo(f"Fout bij terugschrijven (de kennisbank is wel bijgewerkt): {exc}", err=True)
-        sys.exit(1)
-    click.echo(f"Controlekolom bijgewerkt: {written.rows_written} rijen in {written.range}")
+        return FAILED, [str(exc)], []
+    except Exception as exc:  # noqa: BLE001 - one line, never a traceback that may hold a secret
+        return FAILED, [f"onverwachte fout ({type(exc).__name__}): {exc}"], []
+    built = result.build
+    parts = [f"run {built.run_id}: {summary(result.counts).rstrip('.')}" if result.changed else
+             f"de bron is niet gewijzigd sinds run {built.unchanged_since}; niets opnieuw gebouwd"]
+    if result.reports is not None:
+        parts.append(f"rapporten voor {len(result.reports.libraries)} bibliotheken")
+    if result.mail is not None:
+        parts.append(f"{sum(d.ok for d in result.mail.deliveries)} e-mails verstuurd")
+    if result.written_back is not None:
+        parts.append(f"controlekolom: {result.written_back.rows_written} rijen")
+    if result.network_asked and not any(f.step == "netwerk.db" for f in result.failures):
+        parts.append("netwerk.db bijgewerkt" if result.network else "netwerk.db ongewijzigd")
+    problems = [f.message if f.step == "e-mail" else f"{f.step}: {f.message}"
+                for f in result.failures]
+    return result.code, problems, parts
 
 
 @main.command()
 @click.option("--source", "source", default=None, help=SOURCE_HELP)
-@options.peildatum
+@peildatum_option
 def check(source: str | None, peildatum: str | None) -> None:
     """Controleer de bron zonder iets te publiceren; exit 1 als er rijen worden afgekeurd.
 
@@ -236,17 +282,41 @@ def check(source: str | None, peildatum: str | None) -> None:
     """
     from pipeline.app import check as run_check
 
-    try:
-        outcome = run_check(source, _today(peildatum))
-    except KennisbankError as exc:
-        _fail(exc)
-        return
+    outcome = run_check(source, _today(peildatum))
     findings = outcome.findings.sort_values(["tabblad", "rij"], kind="stable")
     for f in findings.itertuples():
         click.echo(f"[{f.ernst}] {f.tabblad}, rij {f.rij}, {f.kop or '-'}: {f.bericht}")
     click.echo(summary(outcome.counts))
     sys.exit(1 if outcome.counts["afgekeurd"] else 0)
 
+
+@main.command()
+@click.option("--out", "out_dir", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Map met kennisbank.db en beheer.db; de rapporten komen in DIR/rapporten/.")
+@mail_options
+def report(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool) -> None:
+    """Maak de rapporten voor coördinatoren en per bibliotheek (HTML, tekst en CSV).
+
+    Leest DIR/kennisbank.db en DIR/beheer.db en schrijft DIR/rapporten/. Met --mail gaat het
+    coördinatorenrapport naar KENNISBANK_COORDINATOR_EMAIL en krijgt elke bibliotheek met open
+    meldingen haar eigen rapport op het adres uit het tabblad Bibliotheken. Exit 1 als een
+    e-mail niet verstuurd kon worden (de andere worden wel verstuurd).
+
+    \b
+    Voorbeeld:
+      kennisbank report --out output
+      kennisbank report --out output --mail --dry-run
+    """
+    from pipeline.app import write_reports_and_mail
+
+    reports, sent = write_reports_and_mail(out_dir, mail or mail_all or dry_run, mail_all,
+                                           dry_run)
+    echo_reports(reports, sent)
+    sys.exit(PARTIAL if sent is not None and sent.failed else OK)
+
+
+# ------------------------------------------------------------------ serve and deploy
 
 @main.command()
 @click.option("--db", "db_path", default="output/kennisbank.db", show_default=True,
@@ -270,32 +340,48 @@ def serve(db_path: Path, port: int, workers: int) -> None:
 
         serve_workers(db_path, port, workers)
         return
-    from pipeline.catalogue.serve import serve as run_serve
+    from pipeline.catalogue.serve import serve as serve_one
 
-    run_serve(db_path, port)
+    serve_one(db_path, port)
 
 
-@main.command()
-@click.option("--out", "out_dir", default="output", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Map met kennisbank.db en beheer.db; de rapporten komen in DIR/rapporten/.")
-@mail_options
-def report(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool) -> None:
-    """Maak de rapporten voor coördinatoren en per bibliotheek (HTML, tekst en CSV).
-
-    Leest DIR/kennisbank.db en DIR/beheer.db en schrijft DIR/rapporten/. Met --mail gaat het
-    coördinatorenrapport naar KENNISBANK_COORDINATOR_EMAIL en krijgt elke bibliotheek met open
-    meldingen haar eigen rapport op het adres uit het tabblad Bibliotheken. Exit 1 als een
-    e-mail niet verstuurd kon worden (de andere worden wel verstuurd).
+@main.group()
+def deploy() -> None:
+    """De kennisbank in productie: containermap voor Docker, Cloud Run of Fly.
 
     \b
     Voorbeeld:
-      kennisbank report --out output
-      kennisbank report --out output --mail --dry-run
+      kennisbank deploy prepare --db output/kennisbank.db --out output/container
     """
-    if _reports(out_dir, mail, mail_all, dry_run):
-        sys.exit(1)
 
+
+@deploy.command("prepare")
+@click.option("--db", "db_path", default="output/kennisbank.db", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="De gebouwde kennisbank.")
+@click.option("--out", "out_dir", default="output/container", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="De containermap (wordt vervangen als hij al eerder zo is gemaakt).")
+@click.option("--netwerk", is_flag=True,
+              help="Het netwerkexemplaar met inlog: neemt ook netwerk.db naast --db mee.")
+def deploy_prepare(db_path: Path, out_dir: Path, netwerk: bool) -> None:
+    """Maak de containermap: kennisbank.db, metadata, sjablonen, tellingen, Dockerfile.
+
+    Bouw het image daarna met `docker build -t kennisbank DIR`, of zet het met
+    `gcloud run deploy --source DIR` of `fly deploy DIR` online (zie deploy/README.md).
+
+    \b
+    Voorbeeld:
+      kennisbank deploy prepare --db output/kennisbank.db --out output/container
+      kennisbank deploy prepare --netwerk --db output/kennisbank.db --out output/container-netwerk
+    """
+    from pipeline.catalogue.deploy import prepare
+
+    context = prepare(db_path, out_dir, netwerk=netwerk)
+    click.echo(f"Containermap: {context.directory}")
+    click.echo(f"Start:        {context.command_line}")
+
+
+# ------------------------------------------------------------------ the Google Sheet
 
 @main.group()
 def sheet() -> None:
@@ -324,24 +410,10 @@ def sheet_init(sheet_url: str, force: bool) -> None:
     """
     from pipeline.sources.sheet_init import init_sheet
 
-    try:
-        result = init_sheet(sheet_url, force=force)
-    except KennisbankError as exc:
-        _fail(exc)
-        return
+    result = init_sheet(sheet_url, force=force)
     created = ", ".join(result.created) or "geen"
     click.echo(f"Sheet '{result.title}' ingericht (nieuwe tabbladen: {created}).")
 
-
-def _add_commands() -> None:
-    from pipeline.catalogue.deploy import deploy
-    from pipeline.run import run
-
-    main.add_command(run)
-    main.add_command(deploy)
-
-
-_add_commands()
 
 if __name__ == "__main__":
     main()

@@ -49,7 +49,7 @@ def test_context_holds_everything_the_image_needs(context, sample_build):
     for name in ["Dockerfile", "kennisbank.db", "metadata.json", "inspect-data.json",
                  "constraints.txt", "templates/base.html", "templates/static/kennisbank.css",
                  "templates/pages/wat-werkte.html", "src/pyproject.toml", "src/README.md",
-                 "src/pipeline/catalogue/plugin.py", "src/pipeline/catalogue/site.py",
+                 "src/pipeline/catalogue/plugins/dutch_pages.py", "src/pipeline/catalogue/site.py",
                  "src/schemas/site.yml", "src/schemas/fields.yml"]:
         assert (out / name).is_file(), name
     dockerfile = (out / "Dockerfile").read_text(encoding="utf-8")
@@ -83,7 +83,10 @@ def test_image_installs_the_project_at_the_tested_versions(context):
         name = re.split(r"[<>=\[ ]", requirement)[0].lower()
         assert pins[name] == importlib.metadata.version(name), name
     assert not any("auth-passwords" in r for r in project["dependencies"])
-    assert project["entry-points"]["datasette"]["kennisbank"] == "pipeline.catalogue.plugin"
+    from pipeline.catalogue.plugins import PLUGINS
+
+    assert project["entry-points"]["datasette"] == {
+        f"kennisbank_{name}": f"pipeline.catalogue.plugins.{name}" for name in PLUGINS}
 
 
 def test_cmd_is_the_serve_command_line_with_inspect_file(context):

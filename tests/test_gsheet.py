@@ -27,13 +27,13 @@ from pipeline.sources.google import (
     CONTROL_HEADER,
     RetryPolicy,
     ReadPlan,
-    is_google_source,
     parse_key,
     place_value_range,
     range_start,
     read_google_sheet,
     write_back,
 )
+from pipeline.sources.fetch import is_google_source
 from pipeline.sources.snapshot import read_snapshot, write_snapshot
 from sheets_standin import RECORDINGS, DateCell, Fault, SheetsStandIn, load_recording
 

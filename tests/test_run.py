@@ -17,9 +17,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipeline.cli import main
+from pipeline.cli import main, run
 from pipeline.store.lock import run_lock
-from pipeline.run import log_line, run
+from pipeline.redact import log_line
 
 from conftest import KLEIN_DIR, ROOT
 
@@ -230,5 +230,5 @@ def test_ci_workflow_runs_on_a_schedule_with_secrets():
     assert "echo $" not in text and "set -x" not in text  # no step prints a secret
     prepare = [step["run"] for step in job["steps"] if "deploy prepare" in step.get("run", "")]
     args = shlex.split(prepare[0])
-    from pipeline.catalogue.deploy import deploy_prepare
+    from pipeline.cli import deploy_prepare
     deploy_prepare.make_context("prepare", args[args.index("prepare") + 1:])

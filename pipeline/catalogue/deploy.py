@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import click
-
 from pipeline.errors import KennisbankError
+from pipeline.catalogue.plugins.chart_access import CHART_ACTOR
 from pipeline.catalogue.serve import ROOT, TEMPLATES, build_metadata, datasette_args
 
 CATALOGUE = "kennisbank.db"
@@ -35,7 +34,7 @@ NETWORK_PLUGIN = ROOT / "pipeline" / "catalogue" / "netwerk_plugin.py"
 NETWORK_TEMPLATES = ROOT / "deploy" / "netwerk" / "templates"
 HASH_ENV = "KENNISBANK_NETWERK_WACHTWOORD_HASH"
 NETWORK_ACCOUNT = "netwerk"
-CHART_ACTOR = "kennisbank-grafieken"
+
 SOURCE_FILES = ("pyproject.toml", "README.md")
 SOURCE_PACKAGES = ("pipeline", "schemas")
 NOT_INSTALLED = {"pip", "setuptools", "wheel", "kennisbank-marketing"}
@@ -230,44 +229,3 @@ def prepare(db: Path, out: Path, netwerk: bool = False) -> Context:
     (out / ".dockerignore").write_text(f"{MARKER}\n", encoding="utf-8")
     (out / MARKER).write_text("Gemaakt door kennisbank deploy prepare.\n", encoding="utf-8")
     return Context(out, command, netwerk)
-
-
-# ------------------------------------------------------------------ command line
-
-
-@click.group("deploy")
-def deploy() -> None:
-    """De kennisbank in productie: containermap voor Docker, Cloud Run of Fly.
-
-    \b
-    Voorbeeld:
-      kennisbank deploy prepare --db output/kennisbank.db --out output/container
-    """
-
-
-@deploy.command("prepare")
-@click.option("--db", "db_path", default="output/kennisbank.db", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="De gebouwde kennisbank.")
-@click.option("--out", "out_dir", default="output/container", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="De containermap (wordt vervangen als hij al eerder zo is gemaakt).")
-@click.option("--netwerk", is_flag=True,
-              help="Het netwerkexemplaar met inlog: neemt ook netwerk.db naast --db mee.")
-def deploy_prepare(db_path: Path, out_dir: Path, netwerk: bool) -> None:
-    """Maak de containermap: kennisbank.db, metadata, sjablonen, tellingen, Dockerfile.
-
-    Bouw het image daarna met `docker build -t kennisbank DIR`, of zet het met
-    `gcloud run deploy --source DIR` of `fly deploy DIR` online (zie deploy/README.md).
-
-    \b
-    Voorbeeld:
-      kennisbank deploy prepare --db output/kennisbank.db --out output/container
-      kennisbank deploy prepare --netwerk --db output/kennisbank.db --out output/container-netwerk
-    """
-    try:
-        context = prepare(db_path, out_dir, netwerk=netwerk)
-    except KennisbankError as exc:
-        click.echo(f"Fout: {exc}", err=True)
-        raise SystemExit(2) from None
-    click.echo(f"Containermap: {context.directory}")
-    click.echo(f"Start:        {context.command_line}")

@@ -15,7 +15,7 @@ in a new file, which is a new cache key). So
 
 Everything else (filters, `?kanalen__arraycontains=`, toggle URLs, the JSON and HTML output) is
 Datasette's: the classes below only decide where the rows of counts come from. The hooks that
-install them are in pipeline/catalogue/plugin.py; benchmarks in bench/ (`make bench`).
+install them are in pipeline/catalogue/plugins/facet_counts.py; benchmarks in bench/ (`make bench`).
 """
 
 from __future__ import annotations

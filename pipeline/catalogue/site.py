@@ -1,6 +1,6 @@
 """The readers' site: Dutch labels and number formats, and the data behind the home page and the
 action card. Pure functions plus a few parameterised queries; the Datasette hooks that use them
-live in pipeline/catalogue/plugin.py."""
+live in pipeline/catalogue/plugins/."""
 
 from __future__ import annotations
 

@@ -52,7 +52,6 @@ from gspread.http_client import HTTPClient
 
 from pipeline.contract.config import ACTIES, header_key, load_fields
 from pipeline.errors import SourceError
-from pipeline.sources.fetch import is_google_source  # noqa: F401  (kept here for callers and tests)
 from pipeline.sources.snapshot import Snapshot, Tab, utc_now
 
 SHEETS_BASE = "https://sheets.googleapis.com"

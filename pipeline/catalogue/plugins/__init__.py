@@ -1,0 +1,16 @@
+"""The catalogue's Datasette plugins, one small module per concern (like Datasette's own
+datasette/default_*.py), each registered by its own `datasette` entry point in pyproject.toml
+(PLUGINS lists them). Every hook acts on the `kennisbank` database only.
+
+- requirements:  refuse to start on a Datasette older than 0.65.5
+- file_swap:     a rebuilt kennisbank.db is swapped in safely; the facet counts warmed at start
+- facet_counts:  Datasette's facets with the counts of the immutable catalogue computed once
+- sql_functions: mmap and the URL helpers the canned queries use
+- dutch_pages:   the Dutch pages: <html lang="nl">, filters, CSS and each page's data
+- table_cells:   the cells of the tables, only for the columns a page shows
+- csv_download:  no CSV cell becomes a spreadsheet formula
+- chart_access:  only the charts page and its exact queries may run SQL
+"""
+
+PLUGINS = ("requirements", "file_swap", "facet_counts", "sql_functions", "dutch_pages",
+           "table_cells", "csv_download", "chart_access")

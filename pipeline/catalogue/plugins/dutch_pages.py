@@ -1,0 +1,66 @@
+"""The Dutch pages: Datasette's base.html declared Dutch, the formatting filters, the stylesheet
+and the data each page of templates/datasette/ shows (from pipeline/catalogue/site.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import datasette as datasette_package
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+from jinja2 import ChoiceLoader, DictLoader
+
+from pipeline.catalogue import site
+
+DB = site.DATABASE
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.filters.update(euro=site.euro, getal=site.getal, procent=site.procent, datum=site.datum,
+                       lijst=site.as_list, label=lambda c: site.labels().get(c, c),
+                       opmaak=lambda v, c: site.formatted(c, v), filter_url=site.filter_url,
+                       kaart_url=site.card_url)
+    # templates/datasette/base.html extends this copy of Datasette's base.html: the same page,
+    # declared Dutch (<html lang="nl">).
+    default_base = Path(datasette_package.__file__).parent / "templates" / "base.html"
+    source = default_base.read_text(encoding="utf-8").replace("<html>", '<html lang="nl">', 1)
+    env.loader = ChoiceLoader([DictLoader({"default:base.html": source}), env.loader])
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    if any(mount == "assets" for mount, _ in datasette.static_mounts):
+        return [datasette.urls.path("/assets/kennisbank.css")]
+    return []
+
+
+@hookimpl
+def extra_template_vars(view_name, database, table, request, datasette):
+    async def kb():
+        if DB not in datasette.databases:
+            return {}
+        db = datasette.get_database(DB)
+        found = {"config": site.site_config(), "labels": site.labels()}
+        if view_name == "index":
+            found["home"] = await site.home(db)
+            found["queries"] = await reader_queries(datasette)
+        elif view_name == "row" and database == DB and table == "acties":
+            pks = urlsafe_components(request.url_vars["pks"])
+            found["card"] = await site.card(db, pks[0])
+        elif view_name == "table" and database == DB and table == "acties":
+            found["tabel"] = site.table_view(request)
+        elif view_name == "page" or (database == DB and table is None):
+            found["queries"] = await reader_queries(datasette)
+            found["choices"] = await site.choices(db)
+        return found
+
+    async def extra():
+        return {"kb": await kb()}
+
+    return extra
+
+
+async def reader_queries(datasette) -> list[dict]:
+    queries = await datasette.get_canned_queries(DB, None)
+    return [queries[name] for name in site.site_config()["wat_werkte"] if name in queries]
