@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import resource
 import sys
@@ -86,7 +85,6 @@ def instrument(gauge: Gauge) -> None:
     import pipeline.app as build
     import pipeline.sources.fetch as fetch
     import pipeline.store.load as load
-    import pipeline.reports.mail as mail
     import pipeline.contract.normalise as normalise
     import pipeline.contract.process as process
     import pipeline.contract.validate as validate
@@ -103,7 +101,7 @@ def instrument(gauge: Gauge) -> None:
     patch(load, "write_catalogue", "laden")
     patch(load, "ensure_catalogue_shape", "fts_indexen")
     patch(load, "record_run", "geschiedenis")
-    patch(mail, "write_and_mail", "rapporten")
+    patch(build, "write_reports_and_mail", "rapporten")
     del normalise
 
 

@@ -5,7 +5,6 @@ printed, logged or put in a message or an error."""
 
 from __future__ import annotations
 
-import os
 import re
 import smtplib
 import socket
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from pipeline.errors import KennisbankError
-from pipeline.reports.render import ALL_FINDINGS_CSV, COORDINATOR, Reports, write_reports
+from pipeline.reports.render import ALL_FINDINGS_CSV, COORDINATOR, Reports
 
 SECURITIES = {"starttls": 587, "ssl": 465, "none": 25}
 TIMEOUT = 30
@@ -263,27 +262,3 @@ def deliver(reports: Reports, env: Mapping[str, str], mail_all: bool, dry_run: b
     if dry_run:
         return write_eml(planned, eml_dir), skipped
     return send_all(planned, settings), skipped
-
-
-def write_and_mail(out_dir: Path, mail: bool, mail_all: bool, dry_run: bool,
-                   echo: Callable[..., None], known_sources: Mapping | None = None) -> bool:
-    """The reports command: write DIR/rapporten/, then (when asked) mail them. Returns True when
-    at least one mail could not be sent. `known_sources`: see report.read_sources."""
-    reports = write_reports(out_dir, known_sources)
-    echo(f"Rapporten:  {reports.directory} (coördinatoren en {len(reports.libraries)} "
-         f"bibliotheken)")
-    if not mail:
-        return False
-    deliveries, skipped = deliver(reports, os.environ, mail_all, dry_run,
-                                  (reports.directory or out_dir) / "mail")
-    for delivery in deliveries:
-        to = ", ".join(delivery.to)
-        if delivery.file is not None:
-            echo(f"E-mail geschreven: {delivery.file} (aan {to})")
-        elif delivery.ok:
-            echo(f"E-mail verstuurd aan {to}: {delivery.subject}")
-        else:
-            echo(f"E-mail NIET verstuurd aan {to}: {delivery.error}", err=True)
-    for reason in skipped:
-        echo(f"Geen e-mail: {reason}")
-    return any(not d.ok for d in deliveries)

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import jinja2
 
-from pipeline.contract.config import ACTIES, match_key
+from pipeline.contract.config import ACTIES
 from pipeline.errors import KennisbankError
 from pipeline.store.history import History, fixed_findings, read_history
 from pipeline.store.load import CATALOGUE, HISTORY, connect_readonly
