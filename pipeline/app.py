@@ -248,8 +248,9 @@ def publish(source: str | None, out_dir: Path, today: date, *, force: bool = Fal
         from pipeline.reports.render import release_build_memory
 
         release_build_memory()
-    _step(result, "rapporten", lambda: _reports_and_mail(
-        result, out_dir, mail and result.changed, mail_all, dry_run, env, known_sources))
+    _step(result, "rapporten", lambda: _write_reports(result, out_dir, known_sources))
+    if mail and result.changed and result.reports is not None:
+        _step(result, "e-mail", lambda: _mail(result, out_dir, mail_all, dry_run, env))
     if statuses is not None:
         _step(result, "terugschrijven", lambda: _write_back(result, source, statuses,
                                                             expected_rows))
@@ -270,11 +271,14 @@ def _step(result: RunResult, name: str, action: Callable[[], None]) -> None:
             name, f"onverwachte fout ({type(exc).__name__}): {exc}"))
 
 
-def _reports_and_mail(result: RunResult, out_dir: Path, mail: bool, mail_all: bool,
-                      dry_run: bool, env: Mapping[str, str] | None, known_sources: dict) -> None:
-    result.reports, result.mail = write_reports_and_mail(out_dir, mail, mail_all, dry_run, env,
-                                                         known_sources)
-    if result.mail and (failed := result.mail.failed):
+def _write_reports(result: RunResult, out_dir: Path, known_sources: dict) -> None:
+    result.reports, _ = write_reports_and_mail(out_dir, known_sources=known_sources)
+
+
+def _mail(result: RunResult, out_dir: Path, mail_all: bool, dry_run: bool,
+          env: Mapping[str, str] | None) -> None:
+    result.mail = mail_reports(result.reports, out_dir, mail_all, dry_run, env)
+    if failed := result.mail.failed:
         result.failures.append(StepFailure(
             "e-mail", f"{len(failed)} e-mails niet verstuurd ({failed[0].error})"))
 
@@ -284,7 +288,6 @@ def write_reports_and_mail(out_dir: Path, mail: bool = False, mail_all: bool = F
                            known_sources: Mapping | None = None) -> tuple[Any, MailResult | None]:
     """Write DIR/rapporten/ and, when asked, mail them (dry_run: as .eml files). Raises
     KennisbankError when the reports cannot be made or the mail settings are incomplete."""
-    from pipeline.reports.mail import deliver
     from pipeline.reports.render import write_reports
 
     try:
@@ -292,11 +295,18 @@ def write_reports_and_mail(out_dir: Path, mail: bool = False, mail_all: bool = F
     except OSError as exc:
         raise KennisbankError(f"De rapporten konden niet worden geschreven in "
                               f"'{out_dir / 'rapporten'}' ({exc.strerror or exc}).") from None
-    if not mail:
-        return reports, None
+    return reports, mail_reports(reports, out_dir, mail_all, dry_run, env) if mail else None
+
+
+def mail_reports(reports: Any, out_dir: Path, mail_all: bool = False, dry_run: bool = False,
+                 env: Mapping[str, str] | None = None) -> MailResult:
+    """Send the written reports (dry_run: write them as .eml files in DIR/rapporten/mail/).
+    Raises KennisbankError when the mail settings are incomplete."""
+    from pipeline.reports.mail import deliver
+
     deliveries, skipped = deliver(reports, os.environ if env is None else env, mail_all,
                                   dry_run, (reports.directory or out_dir) / "mail")
-    return reports, MailResult(deliveries, skipped)
+    return MailResult(deliveries, skipped)
 
 
 def _write_back(result: RunResult, source: str, statuses: dict, expected_rows: list) -> None:

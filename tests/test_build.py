@@ -202,3 +202,17 @@ def test_a_second_run_on_the_same_folder_is_refused_while_one_runs(tmp_path):
     assert result.stderr.startswith(f"Fout: Er loopt al een run voor '{tmp_path}' (proces ")
     assert not (tmp_path / "kennisbank.db").exists()
     assert run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path)).returncode == 0
+
+
+def test_a_step_that_fails_after_publication_gives_exit_1_and_keeps_the_new_catalogue(tmp_path):
+    """--mail without mail settings: the catalogue and the reports are there, the mail step
+    failed; build says so in one line per failed step and exits 1 (not 2: it did publish)."""
+    result = run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path), "--mail")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (
+        "Fout bij e-mail (de kennisbank is wel bijgewerkt): Zet KENNISBANK_MAIL_FROM op het "
+        "afzenderadres, bijvoorbeeld kennisbank@bibliotheek-voorbeeld.nl.\n")
+    assert rows(tmp_path / "kennisbank.db", "select count(*) from acties") == [(2,)]
+    assert (tmp_path / "rapporten" / "coordinatoren.html").exists()
+    assert f"Rapporten:  {tmp_path / 'rapporten'} (coördinatoren en 2 bibliotheken)\n" in \
+        result.stdout
