@@ -39,7 +39,7 @@ fuzz: install ## Long robustness run (~45 min): many more fuzzed sheets, damaged
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_crash.py
 
 sample: install ## Regenerate the embedded sample workbook (fictional data)
-	$(BIN)/python -m pipeline.sample_workbook pipeline/data/voorbeeld-kennisbank.xlsx
+	$(BIN)/python -m tools.sample.workbook pipeline/data/voorbeeld-kennisbank.xlsx
 
 docs: install ## Regenerate the field, vocabulary and findings lists in docs/ from schemas/
 	$(BIN)/python -m pipeline.contract.guide

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 
-from bench.generate import snapshot_file
+from tools.sample.synthetic import snapshot_file
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "output" / "bench"

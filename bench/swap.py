@@ -317,7 +317,7 @@ def say_result(result: dict[str, Any], say=print) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.generate import snapshot_file
+    from tools.sample.synthetic import snapshot_file
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)

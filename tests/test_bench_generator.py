@@ -1,4 +1,4 @@
-"""The benchmark's synthetic workbooks (bench/generate.py): reproducible from the seed, the same
+"""The benchmark's synthetic workbooks (tools/sample/synthetic.py): reproducible from the seed, the same
 whether made in memory or streamed to a file, with the sample's shape and kinds of mess, and read
 by the real pipeline. Small sizes only: the benchmark itself is `make bench`, not part of the
 tests."""
@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from bench.generate import make_snapshot, snapshot_file, write_snapshot_file
+from tools.sample.synthetic import make_snapshot, snapshot_file, write_snapshot_file
 from pipeline.contract.config import load_fields
 from pipeline.contract.process import process
 from pipeline.sources.snapshot import read_snapshot

@@ -16,8 +16,8 @@ import time
 import pytest
 
 from bench import swap
-from bench.generate import write_snapshot_file
 from pipeline.app import build
+from tools.sample.synthetic import write_snapshot_file
 from site_fixture import build_site_catalogue
 
 from conftest import TODAY, start_serve

@@ -10,7 +10,9 @@ import openpyxl
 import pytest
 import yaml
 
-from pipeline import sample_workbook
+from tools.sample.data import INACTIVE_LIBRARIES
+from tools.sample.workbook import write_sample_workbook
+
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "pipeline" / "data" / "voorbeeld-kennisbank.xlsx"
 SCHEMAS = ROOT / "schemas"
@@ -31,7 +33,7 @@ ACTION_HEADERS = [f["kop"] for f in FIELDS["Acties"]]
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory):
     path = tmp_path_factory.mktemp("voorbeeld") / "voorbeeld-kennisbank.xlsx"
-    lines = sample_workbook.write_sample_workbook(path)
+    lines = write_sample_workbook(path)
     return path, lines
 
 
@@ -86,7 +88,7 @@ def test_regenerated_workbook_equals_the_committed_one(regenerated):
 def test_generation_is_byte_for_byte_repeatable(regenerated, tmp_path):
     path, _ = regenerated
     again = tmp_path / "again.xlsx"
-    sample_workbook.write_sample_workbook(again)
+    write_sample_workbook(again)
     assert again.read_bytes() == path.read_bytes()
 
 
@@ -117,7 +119,7 @@ def test_libraries_are_many_and_inside_the_netherlands(workbook):
 def test_two_libraries_have_no_actions_yet(workbook, actions):
     names = {r[0] for r in workbook["Bibliotheken"].iter_rows(min_row=2, values_only=True)}
     used = {a["Bibliotheek"] for a in actions}
-    assert names - used == set(sample_workbook.INACTIVE_LIBRARIES)
+    assert names - used == set(INACTIVE_LIBRARIES)
 
 
 def test_acties_header_is_on_row_three_with_one_extra_column(workbook):

@@ -1,7 +1,8 @@
 """The summaries computed at build time (pipeline/store/summaries.py): the canned queries that read them
 give exactly the rows and columns of the original queries over `acties` (kept here as the
-reference), on a synthetic catalogue of 2,000 actions (bench/generate.py) and on an empty one,
-served by the site's own Datasette; the summary tables are hidden and described in Dutch."""
+reference), on a synthetic catalogue of 2,000 actions (tools/sample/synthetic.py) and on an
+empty one, served by the site's own Datasette; the summary tables are hidden and described in
+Dutch."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ import urllib.parse
 
 import pytest
 
-from bench.generate import make_snapshot
 from pipeline.store import summaries
 from pipeline.store.load import write_catalogue
 from pipeline.contract.process import process
 from pipeline.catalogue.serve import SETTINGS, build_metadata, make_datasette
+from tools.sample.synthetic import make_snapshot
 
 from conftest import LIBRARIES, TODAY, snapshot_of
 

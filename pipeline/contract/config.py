@@ -47,12 +47,14 @@ class Field:
 
 @dataclass
 class Vocabulary:
-    """One controlled list: labels in order, descriptions, and a lookup by normalised key."""
+    """One controlled list: labels in order, descriptions, synonyms as written, and a lookup by
+    normalised key."""
 
     name: str
     titel: str
     labels: list[str] = field(default_factory=list)
     descriptions: dict[str, str] = field(default_factory=dict)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
     lookup: dict[str, str] = field(default_factory=dict)
     added: list[str] = field(default_factory=list)
 
@@ -61,6 +63,8 @@ class Vocabulary:
             self.labels.append(label)
         if omschrijving:
             self.descriptions[label] = omschrijving
+        if synoniemen:
+            self.synonyms.setdefault(label, []).extend(synoniemen)
         for term in [label, *synoniemen]:
             self.lookup.setdefault(match_key(term), label)
 

@@ -1,0 +1,1 @@
+"""The embedded sample workbook and synthetic workbooks of any size (fictional data)."""
