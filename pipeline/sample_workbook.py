@@ -40,6 +40,8 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from pipeline.contract.explain import list_rule
+
 Cell = str | int | float | date | None
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
@@ -1540,7 +1542,7 @@ def load_fields() -> dict[str, list[Field]]:
     return {
         tab: [Field(f["veld"], f["kop"], f["type"], f["niveau"], f.get("beschrijving", ""),
                     f.get("keuzelijst")) for f in fields]
-        for tab, fields in load_yaml("fields.yml").items()
+        for tab, fields in load_yaml("fields.yml").items() if tab != "algemeen"
     }
 
 
@@ -2661,9 +2663,8 @@ def write_toelichting(ws, ctx: Context, example: Action) -> None:
          "overgeslagen."],
         [f"Verplicht: {required}. Een actie zonder deze velden wordt niet gepubliceerd; "
          "aanbevolen velden maken de actie beter vergelijkbaar."],
-        ["Lijsten (doelen, doelgroepen, kanalen, functies) scheidt u met een komma, een "
-         "puntkomma of een nieuwe regel in de cel. Kies waarden uit het tabblad Keuzelijsten; "
-         "een waarde die u daar toevoegt, vult de standaardlijst aan."],
+        [list_rule() + " Kies waarden uit het tabblad Keuzelijsten; een waarde die u daar "
+         "toevoegt, vult de standaardlijst aan."],
         ["Schrijf datums als dag-maand-jaar (bijvoorbeeld 3-2-2024) en bedragen in euro's zonder "
          "personeelskosten (bijvoorbeeld 1.250,50)."],
         ["Zet 'nee' in de kolom Delen als een actie niet in de openbare kennisbank mag. "
