@@ -53,7 +53,7 @@ def test_a_missing_field_is_noticed(tmp_path):
 
 
 def test_render_refuses_a_guide_without_its_blocks():
-    with pytest.raises(ValueError, match="velden"):
+    with pytest.raises(ValueError, match="schrijfwijzen"):
         docs.render("# Handleiding\n")
 
 

@@ -11,14 +11,14 @@ import yaml
 from pipeline.contract.config import SCHEMAS_DIR, load_corrections, load_fields, load_messages, match_key
 from pipeline.store.load import action_columns
 from pipeline.catalogue.serve import build_metadata
-from schemas.models import ACTIES_CLEAN, ACTIES_DERIVED, BIBLIOTHEKEN_CLEAN, CLEAN_MODELS
+from pipeline.contract.models import ACTIES_DERIVED, clean_models
 
 FIELDS = load_fields()
 VOCABULARIES = yaml.safe_load((SCHEMAS_DIR / "vocabularies.yml").read_text(encoding="utf-8"))
 
 
 def test_every_field_is_in_the_pandera_model_and_back():
-    for tab, model in CLEAN_MODELS.items():
+    for tab, model in clean_models().items():
         assert {f.veld for f in FIELDS[tab]} == set(model.columns) - {"rij"}, tab
 
 
@@ -47,7 +47,7 @@ def test_no_synonym_points_at_two_values_of_one_list():
 
 def test_every_named_check_has_a_message():
     messages = load_messages()
-    for schema in (ACTIES_CLEAN, BIBLIOTHEKEN_CLEAN):
+    for schema in clean_models().values():
         checks = [c for col in schema.columns.values() for c in col.checks] + list(schema.checks)
         for check in checks:
             if check.name in ("str_matches", "isin", "greater_than_or_equal_to", "lijst"):

@@ -32,6 +32,10 @@ NEW_SHEET = [{"properties": {"sheetId": 0, "title": "Blad1", "index": 0, "sheetT
                              "gridProperties": {"rowCount": 1000, "columnCount": 26}}}]
 ALLOWED = {"addSheet", "updateSheetProperties", "appendDimension", "repeatCell", "updateCells",
            "setDataValidation", "addProtectedRange"}
+LIST_RULE = ("Meerdere waarden in één cel scheidt u met een komma, een puntkomma, een schuine "
+             "streep tussen twee woorden of een nieuwe regel in de cel, bijvoorbeeld: "
+             "Facebook, Instagram.")
+LINK_RULE = "Meerdere links scheidt u met een spatie of een nieuwe regel."
 NIVEAU = {
     "verplicht": "Verplicht: een rij zonder dit veld wordt niet gepubliceerd.",
     "aanbevolen": "Aanbevolen: zonder dit veld telt de rij als onvolledig.",
@@ -118,17 +122,27 @@ def test_every_header_has_a_dutch_note_explaining_the_field():
     titel = ACTIES[col("titel")]
     assert found[(0, 0, col("titel"))] == (
         f"{titel.beschrijving}\n{NIVEAU['verplicht']}\n"
-        "Invullen: vrije tekst, hoogstens 150 tekens.\n"
+        "Invullen: hoogstens 150 tekens.\n"
+        "Bijvoorbeeld: Kinderboekenweek 2025: voorleesfeest\n"
         "Ook herkend als kop: " + ", ".join(titel.aliassen) + ".")
     doelen = ACTIES[col("doelen")]
     assert found[(0, 0, col("doelen"))] == (
         f"{doelen.beschrijving}\n{NIVEAU['verplicht']}\n"
-        "Invullen: een of meer waarden uit de keuzelijst 'Doel' (tabblad Keuzelijsten), "
-        "gescheiden door een puntkomma (;).\n"
+        "Invullen: een of meer waarden uit de keuzelijst 'Doel' in het tabblad Keuzelijsten.\n"
+        f"{LIST_RULE}\n"
+        "Bijvoorbeeld: Ledenwerving, Ledenbehoud en heractivatie\n"
         "Ook herkend als kop: " + ", ".join(doelen.aliassen) + ".")
+    links = ACTIES[col("links")]
+    assert found[(0, 0, col("links"))] == (
+        f"{links.beschrijving}\n{NIVEAU['optioneel']}\n"
+        "Invullen: een of meer links die beginnen met http:// of https://.\n"
+        f"{LINK_RULE}\n"
+        "Bijvoorbeeld: https://www.bibliotheek.nl/actie\n"
+        "Ook herkend als kop: " + ", ".join(links.aliassen) + ".")
     contact = ACTIES[col("contact_email")]
     assert found[(0, 0, col("contact_email"))] == (
         f"{contact.beschrijving}\n{NIVEAU['optioneel']}\nInvullen: een e-mailadres.\n"
+        "Bijvoorbeeld: marketing@bibliotheek.nl\n"
         "Dit veld komt niet in de openbare kennisbank.\n"
         "Ook herkend als kop: " + ", ".join(contact.aliassen) + ".")
     actie_id = ACTIES[col("actie_id")]
@@ -151,11 +165,11 @@ def test_dropdowns_come_from_the_keuzelijsten_tab():
     def letter(name: str) -> str:
         return column_letter(LIST_NAMES.index(name))
 
-    # list column: dropdown that allows typing (several values separated by ;)
+    # list column: dropdown that allows typing (several values, as the contract splits them)
     assert rules[col("kanalen")][1] == {
         "condition": {"type": "ONE_OF_RANGE", "values": [
             {"userEnteredValue": f"='Keuzelijsten'!${letter('kanaal')}$2:${letter('kanaal')}"}]},
-        "inputMessage": "Kies uit de keuzelijst 'Kanaal'; meerdere waarden scheid je met ;",
+        "inputMessage": f"Kies uit de keuzelijst 'Kanaal'. {LIST_RULE}",
         "strict": False, "showCustomUi": True}
     assert letter("kanaal") == "C"
     # single-value column: strict dropdown
@@ -185,6 +199,14 @@ def test_dropdowns_come_from_the_keuzelijsten_tab():
     assert rules[col("budget_eur")][1] == {
         "condition": {"type": "NUMBER_GREATER_THAN_EQ", "values": [{"userEnteredValue": "0"}]},
         "inputMessage": "Een getal van 0 of meer.", "strict": False}
+    libraries = validations(body, 102)
+    assert libraries[col("inwoners", LIBS)][1] == {
+        "condition": {"type": "NUMBER_GREATER", "values": [{"userEnteredValue": "0"}]},
+        "inputMessage": "Een getal groter dan 0.", "strict": False}
+    assert libraries[col("latitude", LIBS)][1] == {
+        "condition": {"type": "NUMBER_BETWEEN", "values": [{"userEnteredValue": "50.7"},
+                                                           {"userEnteredValue": "53.7"}]},
+        "inputMessage": "Een getal van 50,7 tot en met 53,7.", "strict": False}
 
 
 def test_date_and_amount_columns_get_formats():
@@ -224,7 +246,12 @@ def test_values_write_fills_headers_lists_and_toelichting():
     assert filled["doelen"] == VOCABS["doel"].labels[0]
     assert filled["kanalen"] == VOCABS["kanaal"].labels[0]
     assert filled["startdatum"] == "1-3-2024" and filled["actie_id"] == ""
-    assert rows[0] == ["Kennisbank Marketing: zo vul je deze sheet in"]
+    assert rows[0] == ["Kennisbank Marketing: zo vult u deze sheet in"]
+    assert rows[4] == ["3. Kolommen met een keuzemenu gebruiken de keuzelijsten. " + LIST_RULE]
+    assert rows[5] == ["4. Schrijf een datum als dag-maand-jaar (3-2-2024) en een bedrag in "
+                       "euro's (1.250,50). " + LINK_RULE]
+    assert ["Titel", "verplicht", "Korte naam van de actie. (hoogstens 150 tekens)"] in rows
+    assert ["ID", "mag leeg blijven", f"{ACTIES[0].beschrijving} (hoogstens 100 tekens)"] in rows
 
 
 # --------------------------------------------------------------------------- the command

@@ -224,7 +224,7 @@ def test_table_page_dutch_columns_title_first_and_links(site, ids):
                             texts(doc, "//dl[@class='column-descriptions']/dd")))
     assert descriptions["Kosten per nieuw lid"] == (
         "Budget gedeeld door het aantal nieuwe leden (in euro's).")
-    assert descriptions["Titel"] == "Korte naam van de actie (hoogstens 150 tekens)."
+    assert descriptions["Titel"] == "Korte naam van de actie."
 
 
 def test_table_page_with_the_readers_own_columns(site, ids):

@@ -12,8 +12,10 @@ import calendar
 import math
 import re
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
+
+from pipeline.contract.config import load_general
 
 Cell = str | int | float | bool | None
 
@@ -321,8 +323,29 @@ def parse_achieved(cell: Cell) -> Parsed:
 
 # ---------------------------------------------------------------- lists, links, e-mail
 
-_LIST_SPLIT = re.compile(r"[,;\n]+|(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
-_LINK_SPLIT = re.compile(r"\s+|[,;](?=\s|$)")
+_WORD = r"[^\W\d_]"  # a letter
+
+
+@cache
+def separators(kind: str = "lijsten") -> re.Pattern:
+    """The split pattern of list cells (``lijsten``) or link cells (``links``), made from the
+    separators declared in schemas/fields.yml (algemeen)."""
+    plain, parts = "", []
+    for sep in load_general()[kind]["tekens"]:
+        char = sep["teken"]
+        if sep.get("tussen_woorden"):
+            parts.append(rf"(?<={_WORD})\s*{re.escape(char)}\s*(?={_WORD})")
+        elif sep.get("gevolgd_door_spatie"):
+            parts.append(rf"{re.escape(char)}(?=\s|$)")
+        elif char.isspace() and char != "\n":
+            parts.append(r"\s+")
+        else:
+            plain += re.escape(char)
+    if plain:
+        parts.insert(0, f"[{plain}]+")
+    return re.compile("|".join(parts))
+
+
 _BULLET = re.compile(r"^[-•*·‣▪]+\s*")
 _URL = re.compile(r"^https?://[^\s/?#.]+\.[^\s]+$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
@@ -334,7 +357,7 @@ def split_list(cell: Cell, links: bool = False) -> list[str]:
     if not text:
         return []
     items: list[str] = []
-    for part in (_LINK_SPLIT if links else _LIST_SPLIT).split(text):
+    for part in separators("links" if links else "lijsten").split(text):
         item = _BULLET.sub("", (part or "").strip()).strip()
         if item and item not in items:
             items.append(item)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,12 +14,20 @@ from typing import Any
 
 import yaml
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+# KENNISBANK_SCHEMAS points at another copy of schemas/ (a changed contract, in tests).
+SCHEMAS_DIR = Path(os.environ.get("KENNISBANK_SCHEMAS")
+                   or Path(__file__).resolve().parents[2] / "schemas")
 SAMPLE_WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "voorbeeld-kennisbank.xlsx"
 
 ACTIES = "Acties"
 BIBLIOTHEKEN = "Bibliotheken"
 KEUZELIJSTEN = "Keuzelijsten"
+GENERAL = "algemeen"  # the block of fields.yml that is not a tab
+
+# The finding code for a value that breaks a rule, unless the field or its type names another.
+RULE_CODES = {"max_lengte": "te_lang", "minimum": "te_klein", "maximum": "te_groot",
+              "min_exclusief": "niet_positief", "geheel": "geen_geheel_getal",
+              "waarden": "ongeldige_waarde"}
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,12 @@ class Field:
     aliassen: tuple[str, ...] = ()
     keuzelijst: str | None = None
     max_lengte: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
     min_exclusief: float | None = None
+    geheel: bool = False
+    waarden: tuple[str, ...] = ()
+    meldingen: tuple[tuple[str, str], ...] = ()  # (rule, finding code) where not the default
     verwacht_bij: str | None = None
     publiek: bool = True
     voorbeeld: str | None = None
@@ -43,6 +57,22 @@ class Field:
     @property
     def required(self) -> bool:
         return self.niveau == "verplicht"
+
+    def code(self, rule: str) -> str:
+        """The finding code when a value breaks ``rule`` (schemas/meldingen.yml)."""
+        return dict(self.meldingen).get(rule, RULE_CODES[rule])
+
+    @property
+    def rules(self) -> dict[str, Any]:
+        """The rules that apply, by name: placeholders of the messages about this field."""
+        found = {name: getattr(self, name) for name in
+                 ("max_lengte", "minimum", "maximum", "min_exclusief")
+                 if getattr(self, name) is not None}
+        if self.geheel:
+            found["geheel"] = True
+        if self.waarden:
+            found["waarden"] = self.waarden
+        return found
 
 
 @dataclass
@@ -110,15 +140,32 @@ def _read_yaml(name: str) -> Any:
     return copy.deepcopy(_parsed_yaml(name))
 
 
+TYPE_TEXTS = ("uitleg", "voorbeeld")  # per type in fields.yml: texts, not rules of a field
+
+
+@cache
+def load_general() -> dict[str, Any]:
+    """The `algemeen` block of fields.yml: list separators, rule texts, levels and types."""
+    return _read_yaml("fields.yml")[GENERAL]
+
+
+def _field(spec: dict[str, Any], types: dict[str, Any]) -> Field:
+    defaults = {k: v for k, v in types.get(spec["type"], {}).items() if k not in TYPE_TEXTS}
+    merged = {**defaults, **spec}
+    codes = {**defaults.get("meldingen", {}), **(spec.get("meldingen") or {})}
+    merged.update(aliassen=tuple(merged.get("aliassen", ())),
+                  waarden=tuple(merged.get("waarden") or ()),
+                  geheel=bool(merged.get("geheel")),
+                  meldingen=tuple(sorted(codes.items())))
+    return Field(**merged)
+
+
 @cache
 def load_fields() -> dict[str, tuple[Field, ...]]:
     data = _read_yaml("fields.yml")
-    return {
-        tab: tuple(
-            Field(**{**f, "aliassen": tuple(f.get("aliassen", ()))}) for f in fields
-        )
-        for tab, fields in data.items()
-    }
+    types = data.get(GENERAL, {}).get("typen", {})
+    return {tab: tuple(_field(f, types) for f in fields)
+            for tab, fields in data.items() if tab != GENERAL}
 
 
 def fields_by_veld(tab: str) -> dict[str, Field]:

@@ -13,6 +13,9 @@ from pipeline.contract.config import ACTIES, Field, match_key
 from pipeline.contract.findings import Findings
 
 BUDGET_CLASSES = ((0, "0"), (250, "< 250"), (1000, "250 – 1.000"), (5000, "1.000 – 5.000"))
+ABOVE_BUDGET_CLASSES = "> 5.000"
+BUDGET_LABELS = tuple(label for _, label in BUDGET_CLASSES) + (ABOVE_BUDGET_CLASSES,)
+PLANNED, RUNNING, FINISHED = STATUSES = ("gepland", "lopend", "afgerond")
 
 
 def derived_id(library: str | None, title: str | None, start: str | None) -> str:
@@ -120,8 +123,8 @@ def add_derived(frame: pd.DataFrame, provinces: dict[str, str], today: date) -> 
     frame["duur_dagen"] = ((end - start).dt.days + 1).astype("Int64")
     last_day = end.fillna(start)
     peil = pd.Timestamp(today)
-    frame["status"] = np.where(start > peil, "gepland",
-                               np.where(last_day < peil, "afgerond", "lopend")).tolist()
+    frame["status"] = np.where(start > peil, PLANNED,
+                               np.where(last_day < peil, FINISHED, RUNNING)).tolist()
     frame["provincie"] = frame["bibliotheek"].map(provinces)
     frame["budget_klasse"] = frame["budget_eur"].map(budget_class)
     frame["kosten_per_nieuw_lid"] = ratio(frame["budget_eur"], frame["nieuwe_leden"], 2)
@@ -138,7 +141,7 @@ def budget_class(amount: float) -> str | None:
     for limit, label in BUDGET_CLASSES[1:]:
         if amount < limit:
             return label
-    return "1.000 – 5.000" if amount <= 5000 else "> 5.000"
+    return BUDGET_CLASSES[-1][1] if amount <= BUDGET_CLASSES[-1][0] else ABOVE_BUDGET_CLASSES
 
 
 def ratio(numerator: pd.Series, denominator: pd.Series, digits: int) -> pd.Series:

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import string
-from functools import cache
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from pipeline.contract.config import Field, load_fields, load_messages, load_vocabularies
+from pipeline.contract import explain
+from pipeline.contract.config import Field, load_fields, load_messages
 
 SEVERITIES = ("fout", "waarschuwing", "info")
 COLUMNS = ["tabblad", "rij", "actie_id", "veld", "kop", "ernst", "code", "bericht", "hint",
            "waarde"]
-
-# An example of a valid value per field type, for the fix hints.
-EXAMPLES = {
-    "tekst": "een korte, zakelijke tekst", "lijst": "Centrale bibliotheek, Vestiging Noord",
-    "keuze": "een waarde uit de keuzelijst", "keuzelijst": "twee waarden, gescheiden door een komma",
-    "datum": "3-2-2024", "bedrag": "1.250,50", "getal": "120", "geheel": "35",
-    "janee": "ja", "behaald": "deels", "url": "https://www.bibliotheek.nl",
-    "urllijst": "https://www.bibliotheek.nl/actie", "email": "marketing@bibliotheek.nl",
-    "provincie": "Zuid-Holland", "bibliotheek": "de naam uit het tabblad Bibliotheken",
-    "breedtegraad": "52,0116", "lengtegraad": "4,3571",
-}
 
 
 class _Lenient(dict):
@@ -32,15 +21,7 @@ class _Lenient(dict):
         return ""
 
 
-def example_for(f: Field | None) -> str:
-    if f is None:
-        return ""
-    if f.voorbeeld:
-        return f.voorbeeld
-    if f.keuzelijst:
-        labels = _default_labels(f.keuzelijst)[:2]
-        return ", ".join(labels) if f.type == "keuzelijst" else labels[0]
-    return EXAMPLES.get(f.type, "")
+example_for = explain.example_for  # an example of a valid value, for the fix hints
 
 
 @dataclass
@@ -101,16 +82,12 @@ def _format_message(code: str, tab: str, veld: str | None, kop: str | None, waar
     spec = load_messages()[code]
     f = _field(tab, veld)
     kop = kop or (f.kop if f else veld) or ""
-    values = _Lenient(extra, kop=kop, waarde=_shown(waarde), tabblad=tab,
+    values = _Lenient(explain.rule_values(f), kop=kop, waarde=_shown(waarde), tabblad=tab,
                       voorbeeld=example_for(f))
+    values.update(extra)
     formatter = string.Formatter()
     return (kop, spec["ernst"], formatter.vformat(spec["bericht"], (), values),
             formatter.vformat(spec["hint"], (), values))
-
-
-@cache
-def _default_labels(name: str) -> list[str]:
-    return load_vocabularies()[name].labels
 
 
 def _field(tab: str, veld: str | None) -> Field | None:

@@ -1,5 +1,6 @@
-"""The generated parts of docs/handleiding-bibliotheken.md: the columns of each tab, the
-vocabularies and the findings, made from schemas/ so the guide never drifts from the contract.
+"""The generated parts of docs/handleiding-bibliotheken.md: how several values share a cell, the
+columns of each tab, the vocabularies and the findings, made from schemas/ (the texts through
+explain.py, as in the sheet) so the guide never drifts from the contract.
 
     python -m pipeline.contract.guide            # rewrite the generated blocks (make docs)
     python -m pipeline.contract.guide --check    # exit 1 when the guide is out of date (the tests do this)
@@ -12,30 +13,21 @@ import string
 import sys
 from pathlib import Path
 
+from pipeline.contract import explain
 from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, Field, load_fields, load_messages, load_vocabularies
-from pipeline.contract.findings import SEVERITIES, example_for
-from pipeline.reports.context import DESCRIPTIVE_TYPES
+from pipeline.contract.findings import SEVERITIES
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "handleiding-bibliotheken.md"
-BLOCKS = ("velden", "keuzelijsten", "meldingen")
+BLOCKS = ("schrijfwijzen", "velden", "keuzelijsten", "meldingen")
 
-LEVELS = {"verplicht": "**verplicht**", "aanbevolen": "aanbevolen", "optioneel": "optioneel",
-          "afgeleid": "mag leeg blijven"}
-TYPES = {
-    "tekst": "", "lijst": "een of meer, gescheiden door komma's",
-    "datum": "datum", "bedrag": "bedrag in euro's", "getal": "getal, 0 of meer",
-    "geheel": "heel getal, 0 of meer", "janee": "ja of nee",
-    "behaald": "ja, deels, nee of onbekend", "url": "link, met http of https",
-    "urllijst": "een of meer links, met http of https", "email": "e-mailadres",
-    "provincie": "provincie, voluit", "bibliotheek": "naam uit het tabblad Bibliotheken",
-    "breedtegraad": "decimale graden", "lengtegraad": "decimale graden",
-}
 SEVERITY_LABELS = {"fout": "Fout", "waarschuwing": "Waarschuwing", "info": "Ter info"}
 PLACEHOLDERS = {"kop": "kolom", "waarde": "waarde", "voorbeeld": "voorbeeld", "datum": "datum",
                 "getal": "getal", "label": "waarde uit de lijst", "naar": "nieuwe waarde",
                 "reden": "reden", "eerdere_rij": "rijnummer", "lengte": "aantal",
-                "regel": "regel", "tabblad": "tabblad"}
+                "regel": "regel", "tabblad": "tabblad", "max_lengte": "maximum",
+                "minimum": "minimum", "maximum": "maximum", "min_exclusief": "ondergrens",
+                "waarden": "toegestane waarden"}
 
 
 def cell(text: str) -> str:
@@ -43,41 +35,27 @@ def cell(text: str) -> str:
     return re.sub(r"\s+", " ", str(text)).replace("|", "\\|").strip()
 
 
-def rule(f: Field, titles: dict[str, str]) -> str:
-    if f.type == "keuze":
-        kind = f"één waarde uit de keuzelijst {titles.get(f.keuzelijst, f.keuzelijst)}"
-    elif f.type == "keuzelijst":
-        kind = f"een of meer waarden uit de keuzelijst {titles.get(f.keuzelijst, f.keuzelijst)}"
-    elif f.type == "geheel" and f.min_exclusief == 0:
-        kind = "heel getal, groter dan 0"
-    else:
-        kind = TYPES.get(f.type, f.type)
-    if f.max_lengte:
-        kind = ", ".join(p for p in (kind, f"hoogstens {f.max_lengte} tekens") if p)
-    return kind
-
-
 def level(f: Field) -> str:
     if f.verwacht_bij:
         return f"aanbevolen bij een {f.verwacht_bij.upper()}"
-    return LEVELS.get(f.niveau, f.niveau)
-
-
-def example(f: Field) -> str:
-    if getattr(f, "voorbeeld", None) or f.keuzelijst or f.type not in DESCRIPTIVE_TYPES:
-        return example_for(f)
-    return ""
+    short = explain.level_short(f)
+    return f"**{short}**" if f.required else short
 
 
 def field_table(tab: str, titles: dict[str, str]) -> list[str]:
     lines = ["| Kolom | Niveau | Wat vult u in | Voorbeeld |", "|---|---|---|---|"]
     for f in load_fields()[tab]:
-        kind = rule(f, titles)
-        text = f"{f.beschrijving} ({kind})" if kind else f.beschrijving
-        shown = example(f)
+        text = explain.described(f, titles)
+        shown = explain.shown_example(f)
         lines.append(f"| **{cell(f.kop)}** | {level(f)} | {cell(text)} | "
                      f"{'`' + cell(shown) + '`' if shown else ''} |")
     return lines
+
+
+def writing_block() -> str:
+    """How several values and several links share a cell: the rule cells.split_list follows."""
+    return "\n".join([f"- {explain.list_rule()}",
+                      f"- Links volledig, met `https://`. {explain.link_rule()}"])
 
 
 def fields_block() -> str:
@@ -106,24 +84,38 @@ class _Named(dict):
         return f"*{PLACEHOLDERS.get(key, '…')}*" if key != "suggestie" else ""
 
 
-def readable(template: str) -> str:
-    return string.Formatter().vformat(template, (), _Named())
+def readable(template: str, rules: dict[str, str] | None = None) -> str:
+    return string.Formatter().vformat(template, (), _Named(rules or {}))
+
+
+def _rules_by_code() -> dict[str, dict[str, str]]:
+    """A finding's rule values (such as the maximum length) where only one field has it."""
+    users: dict[str, list[Field]] = {}
+    for fields in load_fields().values():
+        for f in fields:
+            for rule in f.rules:
+                users.setdefault(f.code(rule), []).append(f)
+    return {code: explain.rule_values(found[0]) for code, found in users.items()
+            if len(found) == 1}
 
 
 def findings_block() -> str:
     messages = load_messages()
+    rules = _rules_by_code()
     lines = ["| Soort | Melding | Wat te doen |", "|---|---|---|"]
     for severity in SEVERITIES:
-        for spec in messages.values():
+        for code, spec in messages.items():
             if spec["ernst"] == severity:
-                lines.append(f"| {SEVERITY_LABELS[severity]} | {cell(readable(spec['bericht']))} "
-                             f"| {cell(readable(spec['hint']))} |")
+                values = rules.get(code)
+                lines.append(f"| {SEVERITY_LABELS[severity]} "
+                             f"| {cell(readable(spec['bericht'], values))} "
+                             f"| {cell(readable(spec['hint'], values))} |")
     return "\n".join(lines)
 
 
 def blocks() -> dict[str, str]:
-    return {"velden": fields_block(), "keuzelijsten": vocabularies_block(),
-            "meldingen": findings_block()}
+    return {"schrijfwijzen": writing_block(), "velden": fields_block(),
+            "keuzelijsten": vocabularies_block(), "meldingen": findings_block()}
 
 
 def begin(name: str) -> str:

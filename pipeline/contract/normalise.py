@@ -23,6 +23,7 @@ from pipeline.contract.config import (
     Vocabulary,
     header_key,
     load_corrections,
+    load_general,
     load_fields,
     match_key,
 )
@@ -35,10 +36,7 @@ HEADER_SEARCH_ROWS = 30
 OWN_HEADERS = {header_key("Controle")}
 RAW_COLUMN = "_ruw"  # every value of the row as typed, by header (also unknown columns)
 
-PROVINCES = [
-    "Drenthe", "Flevoland", "Friesland", "Gelderland", "Groningen", "Limburg",
-    "Noord-Brabant", "Noord-Holland", "Overijssel", "Utrecht", "Zeeland", "Zuid-Holland",
-]
+PROVINCES = list(load_general()["typen"]["provincie"]["waarden"])  # schemas/fields.yml
 PROVINCE_ALIASES = {"nh": "Noord-Holland", "zh": "Zuid-Holland", "fryslan": "Friesland",
                     "nb": "Noord-Brabant", "brabant": "Noord-Brabant"}
 

@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from schemas.models import ACTIES_CLEAN, ACTIES_DERIVED, BIBLIOTHEKEN_CLEAN
+from pipeline.contract.models import ACTIES_DERIVED, clean_model
 
 from pipeline.contract import cells
 from pipeline.contract import derive
@@ -61,7 +61,7 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
     raw_libs = read_tab(snapshot, BIBLIOTHEKEN, findings)
     libs = normalise.parse_columns(raw_libs, fields[BIBLIOTHEKEN], findings, vocabularies, [])
     libs = normalise.to_numeric(libs, fields[BIBLIOTHEKEN])
-    libs = validate.validate_clean(libs, BIBLIOTHEKEN_CLEAN, BIBLIOTHEKEN, findings)
+    libs = validate.validate_clean(libs, clean_model(BIBLIOTHEKEN), BIBLIOTHEKEN, findings)
     libs = report_duplicate_libraries(libs, findings)
     rejected_libs = findings.rows_with(BIBLIOTHEKEN, "fout")
     lib_outcome = libs["rij"].map(lambda r: REJECTED if r in rejected_libs else PUBLISHED)
@@ -72,7 +72,7 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
                                    normalise.libraries_of(published_libs),
                                    normalise.libraries_of(libs[lib_outcome == REJECTED]))
     acts = normalise.to_numeric(acts, fields[ACTIES])
-    acts = validate.validate_clean(acts, ACTIES_CLEAN, ACTIES, findings)
+    acts = validate.validate_clean(acts, clean_model(ACTIES), ACTIES, findings)
     acts = derive.assign_ids(acts, findings)
     acts["doel_behaald"] = [derive.goal_reached(t, s, r) for t, s, r in
                             zip(acts["doel_behaald"], acts["streefwaarde"], acts["resultaat"])]

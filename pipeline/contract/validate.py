@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from schemas.models import raw_schema
+from pipeline.contract.models import raw_schema
 
 from pipeline.contract.config import Field, load_messages
 from pipeline.errors import SourceError

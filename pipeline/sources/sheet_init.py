@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 import requests
 from gspread.exceptions import APIError
 
+from pipeline.contract import explain
 from pipeline.contract.config import (
     ACTIES,
     BIBLIOTHEKEN,
@@ -59,36 +60,6 @@ DATE_FORMAT = {"type": "DATE", "pattern": "d-m-yyyy"}
 AMOUNT_FORMAT = {"type": "CURRENCY", "pattern": "€ #,##0.00"}
 WHOLE_FORMAT = {"type": "NUMBER", "pattern": "#,##0"}
 HEADER_BACKGROUND = {"red": 0.85, "green": 0.92, "blue": 0.83}
-
-NIVEAU_TEXT = {
-    "verplicht": "Verplicht: een rij zonder dit veld wordt niet gepubliceerd.",
-    "aanbevolen": "Aanbevolen: zonder dit veld telt de rij als onvolledig.",
-    "optioneel": "Optioneel.",
-    "afgeleid": "Mag leeg blijven: de kennisbank leidt het dan zelf af.",
-}
-NIVEAU_SHORT = {"verplicht": "verplicht", "aanbevolen": "aanbevolen", "optioneel": "optioneel",
-                "afgeleid": "afgeleid als leeg"}
-TYPE_TEXT = {
-    "tekst": "vrije tekst",
-    "lijst": "een of meer waarden, gescheiden door een puntkomma (;)",
-    "keuze": "één waarde uit de keuzelijst '{lijst}' (tabblad Keuzelijsten)",
-    "keuzelijst": "een of meer waarden uit de keuzelijst '{lijst}' (tabblad Keuzelijsten), "
-                  "gescheiden door een puntkomma (;)",
-    "datum": "een datum als dag-maand-jaar, bijvoorbeeld 3-2-2024",
-    "bedrag": "een bedrag in euro's, bijvoorbeeld 1250,50",
-    "getal": "een getal, bijvoorbeeld 1500",
-    "geheel": "een heel getal, bijvoorbeeld 25",
-    "janee": "ja of nee",
-    "behaald": "ja, deels, nee of onbekend",
-    "url": "een link die begint met https://",
-    "urllijst": "een of meer links (https://…), gescheiden door een puntkomma of een nieuwe regel",
-    "email": "een e-mailadres",
-    "provincie": "de naam van de provincie, bijvoorbeeld Noord-Holland",
-    "bibliotheek": "de naam van de bibliotheek zoals in het tabblad Bibliotheken",
-    "breedtegraad": "decimale graden, bijvoorbeeld 52,3676",
-    "lengtegraad": "decimale graden, bijvoorbeeld 4,9041",
-}
-FIXED_CHOICES = {"janee": ["ja", "nee"], "behaald": ["ja", "deels", "nee", "onbekend"]}
 
 # Fictional example action (texts only; choice fields take the first value of their list).
 EXAMPLE_TEXT = {
@@ -301,11 +272,10 @@ def _existing_plan(tab: str, sheet: Mapping[str, Any], sheets: list) -> TabPlan:
 
 def header_note(f: Field, vocabularies: Mapping[str, Vocabulary]) -> str:
     """The note on a header cell: what the field means and how to fill it in, in Dutch."""
-    vocab = vocabularies.get(f.keuzelijst or "")
-    how = TYPE_TEXT.get(f.type, "vrije tekst").format(lijst=vocab.titel if vocab else f.keuzelijst)
-    if f.max_lengte:
-        how += f", hoogstens {f.max_lengte} tekens"
-    lines = [f.beschrijving, NIVEAU_TEXT.get(f.niveau, ""), f"Invullen: {how}."]
+    how = explain.how_to_fill(f, {name: v.titel for name, v in vocabularies.items()})
+    example = explain.shown_example(f)
+    lines = [f.beschrijving, explain.level_text(f), f"Invullen: {how}." if how else "",
+             explain.separator_rule(f), f"Bijvoorbeeld: {example}" if example else ""]
     if not f.publiek:
         lines.append("Dit veld komt niet in de openbare kennisbank.")
     if f.aliassen:
@@ -335,16 +305,16 @@ def example_row(fields: tuple[Field, ...], vocabularies: Mapping[str, Vocabulary
 def toelichting_rows(fields: Mapping[str, tuple[Field, ...]],
                      vocabularies: Mapping[str, Vocabulary]) -> list[list[str]]:
     acties = fields[ACTIES]
+    titles = {name: v.titel for name, v in vocabularies.items()}
     rows: list[list[str]] = [
-        ["Kennisbank Marketing: zo vul je deze sheet in"],
+        ["Kennisbank Marketing: zo vult u deze sheet in"],
         [],
         ["1. Zet elke marketingactie op een eigen rij in het tabblad Acties. Laat de kopregel "
          "staan zoals hij is; de opmerking bij elke kop legt het veld uit."],
-        ["2. Zet je bibliotheek eerst in het tabblad Bibliotheken en gebruik in Acties precies "
+        ["2. Zet uw bibliotheek eerst in het tabblad Bibliotheken en gebruik in Acties precies "
          "dezelfde naam."],
-        ["3. Kolommen met een keuzemenu gebruiken de keuzelijsten. Meerdere waarden scheid je "
-         "met een puntkomma (;)."],
-        ["4. Datums als dag-maand-jaar (3-2-2024); bedragen in euro's (1250,50)."],
+        ["3. Kolommen met een keuzemenu gebruiken de keuzelijsten. " + explain.list_rule()],
+        ["4. " + explain.writing_tips()],
         ["5. Mag een actie niet in de openbare kennisbank? Zet 'nee' in de kolom Delen."],
         [f"6. De kolom {CONTROL_HEADER} rechts in Acties vult de kennisbank zelf na elke "
          "controle (OK, Onvolledig, Afgekeurd of Niet gedeeld). Typ daar niet in."],
@@ -356,7 +326,7 @@ def toelichting_rows(fields: Mapping[str, tuple[Field, ...]],
         rows.append([f"Velden in het tabblad {tab}"])
         rows.append(["Kop", "Niveau", "Uitleg"])
         for f in fields[tab]:
-            rows.append([f.kop, NIVEAU_SHORT.get(f.niveau, f.niveau), f.beschrijving])
+            rows.append([f.kop, explain.level_short(f), explain.described(f, titles)])
         rows.append([])
     rows.append(["Voorbeeldrij: zo ziet een ingevulde actie in het tabblad Acties eruit"])
     rows.append([f.kop for f in acties])
@@ -443,7 +413,7 @@ def validation_rule(f: Field, plan: InitPlan) -> dict[str, Any] | None:
         single = f.type == "keuze"
         vocab = plan.vocabularies[f.keuzelijst]
         message = (f"Kies een waarde uit de keuzelijst '{vocab.titel}'." if single else
-                   f"Kies uit de keuzelijst '{vocab.titel}'; meerdere waarden scheid je met ;")
+                   f"Kies uit de keuzelijst '{vocab.titel}'. {explain.list_rule()}")
         return {"condition": {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": _range_ref(
                     lists.title, lists.columns[f.keuzelijst], 2)}]},
                 "inputMessage": message, "strict": single, "showCustomUi": True}
@@ -454,20 +424,17 @@ def validation_rule(f: Field, plan: InitPlan) -> dict[str, Any] | None:
                     libs.title, naam, libs.header_row + 2)}]},
                 "inputMessage": "Kies de bibliotheek uit het tabblad Bibliotheken.",
                 "strict": False, "showCustomUi": True}
-    if f.type in FIXED_CHOICES:
+    if f.waarden:
         return {"condition": {"type": "ONE_OF_LIST", "values": [
-                    {"userEnteredValue": v} for v in FIXED_CHOICES[f.type]]},
-                "inputMessage": "Kies " + TYPE_TEXT[f.type] + ".",
+                    {"userEnteredValue": v} for v in f.waarden]},
+                "inputMessage": f"Kies {explain.how_to_fill(f)}.",
                 "strict": False, "showCustomUi": True}
     if f.type == "datum":
         return {"condition": {"type": "DATE_IS_VALID"},
-                "inputMessage": "Een datum als dag-maand-jaar, bijvoorbeeld 3-2-2024.",
+                "inputMessage": f"{explain.capitalised(explain.how_to_fill(f))}, bijvoorbeeld "
+                                f"{explain.example_for(f)}.",
                 "strict": False}
-    if f.type in ("bedrag", "getal", "geheel"):
-        return {"condition": {"type": "NUMBER_GREATER_THAN_EQ",
-                              "values": [{"userEnteredValue": "0"}]},
-                "inputMessage": "Een getal van 0 of meer.", "strict": False}
-    return None
+    return explain.number_rule(f)
 
 
 def number_format(f: Field) -> dict[str, str] | None:

@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from pipeline.contract.config import SAMPLE_WORKBOOK
+from pipeline.contract.explain import list_rule
 from tools.sample.actions import (
     ACTIES_TITLE, ACTIONS_TOTAL, BEHAALD_TYPED, DELEN_VALUES, END_STYLES, EXTRA_COLUMN,
     FIRST_START, LAST_START, OUTCOMES, START_STYLES, Action, Cell, Contact, Context, Plan, Style,
@@ -337,9 +338,8 @@ def write_toelichting(ws, ctx: Context, example: Action) -> None:
          "overgeslagen."],
         [f"Verplicht: {required}. Een actie zonder deze velden wordt niet gepubliceerd; "
          "aanbevolen velden maken de actie beter vergelijkbaar."],
-        ["Lijsten (doelen, doelgroepen, kanalen, functies) scheidt u met een komma, een "
-         "puntkomma of een nieuwe regel in de cel. Kies waarden uit het tabblad Keuzelijsten; "
-         "een waarde die u daar toevoegt, vult de standaardlijst aan."],
+        [list_rule() + " Kies waarden uit het tabblad Keuzelijsten; een waarde die u daar "
+         "toevoegt, vult de standaardlijst aan."],
         ["Schrijf datums als dag-maand-jaar (bijvoorbeeld 3-2-2024) en bedragen in euro's zonder "
          "personeelskosten (bijvoorbeeld 1.250,50)."],
         ["Zet 'nee' in de kolom Delen als een actie niet in de openbare kennisbank mag. "
