@@ -62,6 +62,7 @@ def test_a_tab_of_one_known_header_needs_one():
 
 
 @pytest.mark.parametrize("header, expected", [
-    (HEADER, len(HEADER) - 1), (["'Controle", "ID"], 0), ([" controle\u00a0"], 0), (["ID", "Titel"], None)])
+    (HEADER, len(HEADER) - 1), (["'Controle", "ID"], 0), ([" controle\u00a0"], 0),
+    (["ID", "Titel"], None)])
 def test_control_column(header, expected):
     assert column_of(header, "Controle") == expected
