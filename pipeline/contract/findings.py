@@ -9,9 +9,10 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline import nl
 from pipeline.contract.config import Field, load_fields, load_messages, load_vocabularies
 
-SEVERITIES = ("fout", "waarschuwing", "info")
+SEVERITIES = nl.SEVERITIES
 COLUMNS = ["tabblad", "rij", "actie_id", "veld", "kop", "ernst", "code", "bericht", "hint",
            "waarde"]
 

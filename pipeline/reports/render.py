@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 import jinja2
 
+from pipeline import nl
 from pipeline.contract.config import ACTIES, match_key
 from pipeline.csv_guard import guard_cell
 from pipeline.errors import KennisbankError
@@ -121,6 +122,10 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True)
     env.filters["getal"] = number
     env.filters["datum"] = dutch_date
+    env.filters["procent"] = nl.percentage
+    env.filters["aantal"] = nl.counted           # {{ n|aantal("fout") }}: 1 fout, 2 fouten
+    env.globals["ernst_kop"] = nl.SEVERITY_TOTALS  # column heads: Fouten, Waarschuwingen
+    env.globals["ernst_kort"] = nl.SEVERITY_SHORT  # narrow column heads: Waarsch.
     return env
 
 
@@ -285,8 +290,8 @@ def library_context(facts: ReportFacts, name: str, slug: str) -> dict[str, Any]:
 
 def coordinator_subject(context: dict[str, Any]) -> str:
     totals = {c["label"]: c["aantal"] for c in context["totalen"]}
-    return (f"Kennisbank Marketing: rapport van {context['run']['datum']} "
-            f"({totals['Fouten']} fouten, {totals['Waarschuwingen']} waarschuwingen)")
+    counts = [nl.counted(totals[nl.SEVERITY_TOTALS[s]], s) for s in ("fout", "waarschuwing")]
+    return f"Kennisbank Marketing: rapport van {context['run']['datum']} ({', '.join(counts)})"
 
 
 def library_subject(name: str, counts: dict[str, Any], datum: str) -> str:

@@ -50,6 +50,7 @@ from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
+from pipeline import nl
 from pipeline.contract.config import ACTIES, header_key
 from pipeline.contract.headers import CONTROL_HEADER, column_of, find_header_row
 from pipeline.errors import SourceError
@@ -451,7 +452,7 @@ def _poging(n: int) -> str:
 
 
 def _seconds(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return nl.number(value)
 
 
 def translate_error(err: Exception, conn: Connection) -> SourceError:
