@@ -1,10 +1,18 @@
-"""CSV exports that a spreadsheet program cannot turn into formulas.
+"""CSV that a spreadsheet program cannot turn into formulas: the one rule for the catalogue's
+CSV downloads (the ASGI middleware below) and the reports' CSV files (pipeline/reports/render.py).
 
-A cell that starts with =, +, -, @, a tab or a line break is read as a formula by Excel,
-LibreOffice and Google Sheets ("CSV injection"). In CSV responses such a cell gets a leading
-apostrophe, which makes the program show it as text; plain numbers such as -12.5 stay numbers.
-(The same rule as csv_safe in pipeline/reports/render.py, which writes the coordinators' CSV files.)
-JSON responses are not touched, so they keep the exact value.
+A cell that starts with =, +, -, @, a tab, CR or LF is run as a formula by Excel, LibreOffice and
+Google Sheets ("CSV injection"), also after leading spaces; in some locales so is one that
+starts with the full-width ＝ ＋ － ＠. Such a cell gets a leading apostrophe, so it is taken as
+text. Two exceptions stay as they are, because they cannot call a function or refer to a cell:
+
+- a plain number with a minus: digits, "." or "," between them, an optional exponent
+  (-12, -1.5, -1.250,50, -1e5), so negative amounts, Dutch or not, stay numbers;
+- a lone "-", the usual "niet van toepassing" in a sheet, which spreadsheets read as text.
+
+A plus is always guarded, also before digits: the product writes no number with a plus, and
+"+31 6 12345678" (or "+31" alone) is the start of a phone number that must stay text. Full-width
+signs are always guarded. JSON responses are not touched, so they keep the exact value.
 """
 
 from __future__ import annotations
@@ -13,17 +21,21 @@ import csv
 import io
 import re
 import urllib.parse
+from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_CHECK_FIRST = frozenset(FORMULA_STARTS) | {" "}  # first characters that need the full check
+PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]+)*|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
-def neutralise(cell: str) -> str:
-    """A leading apostrophe for a cell a spreadsheet would run (also after leading spaces, and
-    the full-width = + - @); a plain number such as -12.5 is left alone."""
-    if cell.lstrip(" ").startswith(FORMULA_STARTS) and not NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
+def guard_cell(value: Any) -> str:
+    """The cell's text (None: empty), with a leading apostrophe when a spreadsheet would run it."""
+    text = "" if value is None else str(value)
+    if text[:1] not in _CHECK_FIRST:  # fast path: cannot start a formula (also "")
+        return text
+    if text == "-" or PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
 def neutralise_csv(text: str) -> str:
@@ -31,7 +43,7 @@ def neutralise_csv(text: str) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     for row in csv.reader(io.StringIO(text, newline="")):
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([guard_cell(cell) for cell in row])
     return out.getvalue()
 
 

@@ -156,7 +156,7 @@ def test_home_search_facet_and_card(page, server):
     assert texts(page, ".kb-sectie h2") == ["Aanleiding en doel", "Aanpak", "Resultaten",
                                             "Geleerde lessen"]
     assert texts(page, ".kb-kerncijfers > div") == [
-        "Budget € 300", "Realisatie 120 %", "Kosten per deelnemer € 2,50"]
+        "Budget € 300", "Realisatie 120%", "Kosten per deelnemer € 2,50"]
     assert texts(page, ".kb-sectie dt") == [
         "Aanleiding", "Doelen", "Meetbaar doel", "Landelijke campagne", "Doelgroepen", "Kanalen",
         "Periode", "Budget", "Inzet (uren)", "KPI", "Streefwaarde", "Resultaat", "Realisatie",

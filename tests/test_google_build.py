@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import sqlite3
 import subprocess
 import sys
@@ -85,3 +86,46 @@ def test_write_back_fills_only_the_controle_column(standin, sample_sheet, tmp_pa
     assert status[33].startswith("Niet gedeeld (gecontroleerd ")
     assert status[58].startswith("Afgekeurd: 'ergens in maart' in 'Startdatum' is geen leesbare datum.")
     assert status[53] == ""  # a blank row gets no status
+
+
+TITLE_ROWS = 23  # the sample's Acties has its header on row 3; these put it on row 26
+
+
+def test_header_on_row_26_is_read_and_written_back(standin, sample_sheet, tmp_path):
+    """Reading and write-back find the header row by one rule (contract/headers.py)."""
+    deep = copy.deepcopy(sample_sheet)
+    deep["Acties"][2:2] = [[f"Toelichting, regel {i}"] for i in range(3, 3 + TITLE_ROWS)]
+    assert deep["Acties"][25][:2] == ["ID", "Bibliotheek"]
+    deep_key = KEY.replace("Pilot", "Diepe")
+    standin.add_spreadsheet(deep_key, "Kopregel op rij 26", deep)
+
+    for key, out in ((KEY, tmp_path / "plain"), (deep_key, tmp_path / "deep")):
+        result = cli(standin, "build", "--source", f"gsheet:{key}", "--out", str(out),
+                     "--write-back")
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "Controlekolom bijgewerkt: 201 rijen in 'Acties'!AJ26:AJ227")
+
+    plain_rows = table(tmp_path / "plain" / "kennisbank.db", "select * from acties order by rij")
+    deep_rows = table(tmp_path / "deep" / "kennisbank.db", "select * from acties order by rij")
+    assert len(deep_rows) == 180
+    assert [row[:-1] + (row[-1] - TITLE_ROWS,) for row in deep_rows] == plain_rows
+
+    def as_plain(rows, shift=0):
+        """The statuses without their time, row numbers in them as in the plain sheet."""
+        def cell(c):
+            if not isinstance(c, str):
+                return c
+            c = re.sub(r" \(gecontroleerd [^)]*\)$", "", c)
+            return re.sub(r"\brij (\d+)", lambda m: f"rij {int(m[1]) - shift}", c)
+        return [[cell(c) for c in row] for row in rows]
+
+    plain = standin.books[KEY].sheet("Acties").rows()
+    written = standin.books[deep_key].sheet("Acties").rows()
+    assert written[:25] == deep["Acties"][:25]  # nothing written above the header
+    assert as_plain(written[25:], TITLE_ROWS) == as_plain(plain[2:])
+    assert {n: as_plain([written[n - 1][35:]])[0] for n in (26, 27, 56, 76, 81, 91)} == {
+        26: ["Controle"], 27: ["OK"], 56: ["Niet gedeeld"], 76: [],
+        81: ["Afgekeurd: 'ergens in maart' in 'Startdatum' is geen leesbare datum."],
+        91: ["Afgekeurd: Deze actie staat al in rij 83 (zelfde bibliotheek, titel en startdatum)."],
+    }

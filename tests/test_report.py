@@ -68,7 +68,7 @@ def test_coordinator_report_run_at_a_glance_and_per_library(two_runs):
     out, reports = two_runs
     text = read(out, "coordinatoren.txt")
     assert reports.subject == ("Kennisbank Marketing: rapport van 5 december 2026 "
-                               "(1 fouten, 3 waarschuwingen)")
+                               "(1 fout, 3 waarschuwingen)")
     assert text.startswith(
         "KENNISBANK MARKETING - RAPPORT VOOR COÖRDINATOREN\n"
         "Stand van 5 december 2026, vergeleken met de run van 28 november 2026\n\n"

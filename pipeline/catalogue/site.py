@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from datetime import date
 from functools import cache, lru_cache
 from typing import Any
 
@@ -14,12 +13,11 @@ import yaml
 from datasette.utils import path_with_replaced_args, tilde_encode
 from markupsafe import Markup
 
+from pipeline import nl
 from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, SCHEMAS_DIR, load_fields
 
 DATABASE = "kennisbank"
 TABLE = "acties"
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
 URL_SCHEMES = ("http://", "https://")
 
 
@@ -52,41 +50,29 @@ def kinds() -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------ Dutch formats
-
-def _number(value: float, decimals: int) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
+# The Jinja filters of the pages (see plugin.py): pipeline/nl.py's notations, empty for no value.
 
 def getal(value: Any) -> str:
     """2500 → 2.500; 12.5 → 12,5 (at most two decimals, none for whole numbers)."""
-    if value is None or value == "":
-        return ""
-    number = float(value)
-    if number.is_integer():
-        return _number(number, 0)
-    return _number(number, 2).rstrip("0").rstrip(",")
+    return "" if value is None or value == "" else nl.number(float(value))
 
 
 def euro(value: Any) -> str:
     """1250.5 → € 1.250,50; 600 → € 600."""
-    if value is None or value == "":
-        return ""
-    number = float(value)
-    return "€ " + (_number(number, 0) if number.is_integer() else _number(number, 2))
+    return "" if value is None or value == "" else nl.amount(float(value))
 
 
 def procent(value: Any) -> str:
-    return "" if value is None or value == "" else f"{getal(value)} %"
+    """120 → 120%."""
+    return "" if value is None or value == "" else nl.percentage(float(value))
 
 
 def datum(value: Any) -> str:
     """2024-10-02 → 2 oktober 2024; anything else is shown as it is."""
     try:
-        day = date.fromisoformat(str(value))
-    except ValueError:
+        return nl.long_date(value)
+    except (TypeError, ValueError):
         return "" if value is None else str(value)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def as_list(value: Any) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
+from pipeline import nl
 from pipeline.contract.config import load_general
 
 Cell = str | int | float | bool | None
@@ -102,11 +103,9 @@ def parse_text(cell: Cell) -> Parsed:
 
 # ---------------------------------------------------------------- dates
 
-MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3,
-    "mar": 3, "maa": 3, "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7,
-    "jul": 7, "augustus": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10,
-    "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+MONTHS = {  # month names read in a date: nl.py's names and short names, other spellings
+    **{name: i for names in (nl.MONTHS, nl.SHORT_MONTHS) for i, name in enumerate(names, 1)},
+    "febr": 2, "mar": 3, "maa": 3, "sept": 9, "oct": 10,
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
     "august": 8, "october": 10,
 }
@@ -277,11 +276,8 @@ def _too_large(cell: Cell) -> Parsed:
 
 
 def format_number(number: float) -> str:
-    """Dutch notation for messages: 1.250,5."""
-    if float(number).is_integer():
-        return f"{int(number):,}".replace(",", ".")
-    whole, _, fraction = f"{number:,.6f}".rstrip("0").partition(".")
-    return whole.replace(",", ".") + "," + fraction
+    """Dutch notation for messages, as read (up to six decimals): 1.250,5."""
+    return nl.number(number, decimals=6)
 
 
 # ---------------------------------------------------------------- yes / no

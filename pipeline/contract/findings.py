@@ -8,10 +8,11 @@ from typing import Any
 
 import pandas as pd
 
+from pipeline import nl
 from pipeline.contract import explain
 from pipeline.contract.config import Field, load_fields, load_messages
 
-SEVERITIES = ("fout", "waarschuwing", "info")
+SEVERITIES = nl.SEVERITIES
 COLUMNS = ["tabblad", "rij", "actie_id", "veld", "kop", "ernst", "code", "bericht", "hint",
            "waarde"]
 

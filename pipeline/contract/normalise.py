@@ -29,11 +29,11 @@ from pipeline.contract.config import (
 )
 from pipeline.errors import SourceError
 from pipeline.contract.findings import Findings
+from pipeline.contract.headers import CONTROL_HEADER, find_header_row, header_lookup
 from pipeline.sources.snapshot import Tab
 
-HEADER_SEARCH_ROWS = 30
 # Columns the product itself writes into the sheet (kennisbank build --write-back): not data.
-OWN_HEADERS = {header_key("Controle")}
+OWN_HEADERS = {header_key(CONTROL_HEADER)}
 RAW_COLUMN = "_ruw"  # every value of the row as typed, by header (also unknown columns)
 
 PROVINCES = list(load_general()["typen"]["provincie"]["waarden"])  # schemas/fields.yml
@@ -53,27 +53,10 @@ class RawTab:
     unknown_columns: list[str] = field(default_factory=list)
 
 
-def _header_lookup(fields: Iterable[Field]) -> dict[str, Field]:
-    lookup: dict[str, Field] = {}
-    for f in fields:
-        for name in (f.kop, f.veld, *f.aliassen):
-            lookup.setdefault(header_key(name), f)
-    return lookup
-
-
-def find_header_row(values: list[list[Cell]], lookup: dict[str, Any], minimum: int) -> int | None:
-    """Index of the first row with at least ``minimum`` cells that are known headers."""
-    for index, row in enumerate(values[:HEADER_SEARCH_ROWS]):
-        hits = {header_key(cells.clean_text(c)) for c in row} & lookup.keys()
-        if len(hits) >= minimum:
-            return index
-    return None
-
-
 def read_raw_tab(tab: Tab, fields: tuple[Field, ...], findings: Findings) -> RawTab:
     """Locate the header, map columns to fields, and keep every non-blank data row."""
-    lookup = _header_lookup(fields)
-    header_index = find_header_row(tab.values, lookup, minimum=min(2, len(fields)))
+    lookup = header_lookup(fields)
+    header_index = find_header_row(tab.values, tab.title, fields=fields)
     if header_index is None:
         expected = ", ".join(f"'{f.kop}'" for f in fields if f.required)
         raise SourceError(
@@ -99,10 +82,12 @@ def read_raw_tab(tab: Tab, fields: tuple[Field, ...], findings: Findings) -> Raw
     missing = [f for f in fields if f.required and f.veld not in columns]
     if missing:
         names = ", ".join(f"'{f.kop}'" for f in missing)
-        word = "kolom" if len(missing) == 1 else "kolommen"
+        one = len(missing) == 1
+        word, verb, head = ("kolom", "ontbreekt", "deze kop") if one else (
+            "kolommen", "ontbreken", "deze koppen")
         raise SourceError(
-            f"Tabblad '{tab.title}': de verplichte {word} {names} ontbreekt in de kopregel "
-            f"(rij {header_row}). Voeg de kolom toe met precies deze kop; er is niets gepubliceerd "
+            f"Tabblad '{tab.title}': de verplichte {word} {names} {verb} in de kopregel "
+            f"(rij {header_row}). Voeg de {word} toe met precies {head}; er is niets gepubliceerd "
             f"of gewijzigd."
         )
     return RawTab(tab.title, header_row, _data_frame(tab, header_index, headers, columns, fields),

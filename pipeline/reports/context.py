@@ -13,24 +13,23 @@ from functools import cache, cached_property
 from datetime import date
 from typing import Any
 
+from pipeline import nl
 from pipeline.reports.chart import bar_chart
 from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, KEUZELIJSTEN, Field, load_fields, load_messages, match_key
 from pipeline.contract.findings import example_for
 from pipeline.store.history import History
 from pipeline.contract.process import PUBLISHED, REJECTED, WITHHELD
 
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december"]
-SEVERITY_ORDER = {"fout": 0, "waarschuwing": 1, "info": 2}
-SEVERITY_LABEL = {"fout": "Fout", "waarschuwing": "Waarschuwing", "info": "Ter info"}
+SEVERITY_ORDER = {severity: i for i, severity in enumerate(nl.SEVERITIES)}
+SEVERITY_LABEL = nl.SEVERITY_LABELS
 TAB_ORDER = {ACTIES: 0, BIBLIOTHEKEN: 1, KEUZELIJSTEN: 2}
 GOOGLE_ROW_LINK = "https://docs.google.com/spreadsheets/d/{key}/edit#gid={gid}&range=A{row}"
 COUNTED = [("rijen_gelezen", "Acties gelezen", 0, ""), ("gepubliceerd", "Gepubliceerd", 1, ""),
            ("onvolledig", "Waarvan onvolledig", -1, "waarschuwing"),
            ("afgekeurd", "Afgekeurd", -1, "fout"), ("niet_gedeeld", "Niet gedeeld", 0, "")]
-FINDING_TOTALS = [("fouten", "Fouten", -1, "fout"),
-                  ("waarschuwingen", "Waarschuwingen", -1, "waarschuwing"),
-                  ("info", "Ter info", 0, "")]
+FINDING_TOTALS = [("fouten", nl.SEVERITY_TOTALS["fout"], -1, "fout"),
+                  ("waarschuwingen", nl.SEVERITY_TOTALS["waarschuwing"], -1, "waarschuwing"),
+                  ("info", nl.SEVERITY_TOTALS["info"], 0, "")]
 
 # Types whose example in findings.EXAMPLES describes a value instead of being one.
 DESCRIPTIVE_TYPES = {"tekst", "lijst", "keuze", "keuzelijst", "bibliotheek"}
@@ -63,24 +62,21 @@ class Sources:
 
 # ------------------------------------------------------------------ formatting helpers
 
+# pipeline/nl.py's notations; the reports show "–" for no value.
+
 def dutch_date(iso: str | None) -> str:
-    if not iso:
-        return "–"
-    d = date.fromisoformat(iso[:10])
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    """'2026-11-28' (or a time stamp) → '28 november 2026'."""
+    return nl.long_date(iso) if iso else "–"
 
 
 def dutch_time(iso: str | None) -> str:
     """'2026-11-28T14:08:55Z' → '28 november 2026, 14:08 UTC'."""
-    if not iso:
-        return "–"
-    return f"{dutch_date(iso)}, {iso[11:16]} UTC" if len(iso) >= 16 else dutch_date(iso)
+    return nl.date_time(iso) if iso else "–"
 
 
 def number(value: int | float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.0f}".replace(",", ".")
+    """A count: 1234 → 1.234."""
+    return "–" if value is None else nl.number(value, decimals=0)
 
 
 def slugify(name: str) -> str:
@@ -388,11 +384,11 @@ def contributions(facts: ReportFacts) -> dict[str, Any]:
             libraries_by_month[key].add(item["bibliotheek"])
     table, new_points, start_points = [], [], []
     for year, month in months:
-        label = f"{MONTHS[month - 1]} {year}"
+        label = nl.month_year(year, month)
         new, libs = new_by_month[(year, month)], len(libraries_by_month[(year, month)])
         started = facts.start_months.get(f"{year:04d}-{month:02d}", 0)
         table.append({"maand": label, "nieuw": new, "bibliotheken": libs, "gestart": started})
-        short = MONTHS[month - 1][:3]
+        short = nl.SHORT_MONTHS[month - 1]
         new_points.append({"label": short, "jaar": year if month == 1 or not new_points else None,
                            "value": new,
                            "title": f"{label}: {new} nieuwe acties van {libs} bibliotheken"})

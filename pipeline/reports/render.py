@@ -23,7 +23,9 @@ from typing import Any, Mapping
 
 import jinja2
 
+from pipeline import nl
 from pipeline.contract.config import ACTIES
+from pipeline.csv_guard import guard_cell
 from pipeline.errors import KennisbankError
 from pipeline.store.history import History, fixed_findings, read_history
 from pipeline.store.load import CATALOGUE, HISTORY, connect_readonly
@@ -41,9 +43,6 @@ COORDINATOR = "coordinatoren"
 ALL_FINDINGS_CSV = "meldingen.csv"
 CSV_COLUMNS = ["bibliotheek", "tabblad", "rij", "titel", "kolom", "ernst", "melding",
                "oplossing", "voorbeeld", "ingevulde_waarde", "code", "actie_id", "link", "run"]
-PLAIN_NUMBER = re.compile(r"[+-]?\d[\d.,]*")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-FORMULA_FIRST = frozenset(FORMULA_START) | {" "}  # first characters that need the full check
 
 
 class ReportError(KennisbankError):
@@ -123,6 +122,10 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True)
     env.filters["getal"] = number
     env.filters["datum"] = dutch_date
+    env.filters["procent"] = nl.percentage
+    env.filters["aantal"] = nl.counted           # {{ n|aantal("fout") }}: 1 fout, 2 fouten
+    env.globals["ernst_kop"] = nl.SEVERITY_TOTALS  # column heads: Fouten, Waarschuwingen
+    env.globals["ernst_kort"] = nl.SEVERITY_SHORT  # narrow column heads: Waarsch.
     return env
 
 
@@ -287,8 +290,8 @@ def library_context(facts: ReportFacts, name: str, slug: str) -> dict[str, Any]:
 
 def coordinator_subject(context: dict[str, Any]) -> str:
     totals = {c["label"]: c["aantal"] for c in context["totalen"]}
-    return (f"Kennisbank Marketing: rapport van {context['run']['datum']} "
-            f"({totals['Fouten']} fouten, {totals['Waarschuwingen']} waarschuwingen)")
+    counts = [nl.counted(totals[nl.SEVERITY_TOTALS[s]], s) for s in ("fout", "waarschuwing")]
+    return f"Kennisbank Marketing: rapport van {context['run']['datum']} ({', '.join(counts)})"
 
 
 def library_subject(name: str, counts: dict[str, Any], datum: str) -> str:
@@ -301,20 +304,12 @@ def library_subject(name: str, counts: dict[str, Any], datum: str) -> str:
 
 # ------------------------------------------------------------------ CSV
 
-def csv_safe(value: Any) -> str:
-    """Text that a spreadsheet will not run as a formula: a leading =, +, -, @, tab or newline
-    gets a leading apostrophe; a plain number such as -12,5 (or a lone '-') stays as it is."""
-    text = "" if value is None else str(value)
-    if text[:1] not in FORMULA_FIRST:  # fast path: cannot start a formula (also '')
-        return text
-    if text == "-" or PLAIN_NUMBER.fullmatch(text):
-        return text
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_START) else text
+csv_safe = guard_cell  # the one CSV formula guard (pipeline/csv_guard.py)
 
 
 def finding_cells(f: dict, row: dict | None, sources: Sources, vocab: dict) -> list[str]:
     """A finding's line in meldingen.csv and its library's CSV (`row`: its Acties row)."""
-    return [csv_safe(v) for v in (
+    return [guard_cell(v) for v in (
         f["bibliotheek"], f["tabblad"], f["rij"], row_title(f, row), f["kop"], f["ernst"],
         f["bericht"], f["hint"], example_of(f, vocab), f["waarde"], f["code"],
         f["actie_id"], sources.link(f["tabblad"], f["rij"]), f["run_id"])]

@@ -50,7 +50,9 @@ from google.auth.transport.requests import AuthorizedSession
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
-from pipeline.contract.config import ACTIES, header_key, load_fields
+from pipeline import nl
+from pipeline.contract.config import ACTIES, header_key
+from pipeline.contract.headers import CONTROL_HEADER, column_of, find_header_row
 from pipeline.errors import SourceError
 from pipeline.sources.snapshot import Snapshot, Tab, utc_now
 
@@ -72,7 +74,6 @@ RENDER_OPTIONS = {
     "majorDimension": "ROWS",
 }
 
-CONTROL_HEADER = "Controle"
 DEFAULT_TABS = ("Acties", "Bibliotheken", "Keuzelijsten")
 DEFAULT_REQUIRED = ("Acties", "Bibliotheken")
 
@@ -450,7 +451,7 @@ def _poging(n: int) -> str:
 
 
 def _seconds(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+    return nl.number(value)
 
 
 def translate_error(err: Exception, conn: Connection) -> SourceError:
@@ -762,28 +763,6 @@ def _next_batch(reads: list[_TabRead], budget: int, bytes_per_cell: float
     return batch
 
 
-# --------------------------------------------------------------------------- header rows
-
-
-def _known_headers(tab: str) -> set[str]:
-    known: set[str] = set()
-    for f in load_fields().get(tab, ()):
-        known.add(header_key(f.kop))
-        known.update(header_key(a) for a in f.aliassen)
-    return known
-
-
-def find_header_row(rows: list[list[Any]], tab: str = ACTIES, *, min_matches: int = 2,
-                    scan: int = 20) -> int | None:
-    """0-based index of the first row (of the first ``scan``) with ``min_matches`` known headers."""
-    known = _known_headers(tab)
-    for index, row in enumerate(rows[:scan]):
-        hits = sum(1 for cell in row if isinstance(cell, str) and header_key(cell) in known)
-        if hits >= min(min_matches, len(known)):
-            return index
-    return None
-
-
 def _is_blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and cell.strip() == "")
 
@@ -865,9 +844,7 @@ def _write_back(conn: Connection, statuses: Mapping[int, str], checked_at: str,
             f"De kopregel van het tabblad '{title}' is niet gevonden; "
             "de controlekolom is niet geschreven."
         )
-    column = next((i for i, cell in enumerate(rows[header])
-                   if isinstance(cell, str) and header_key(cell) == header_key(CONTROL_HEADER)),
-                  None)
+    column = column_of(rows[header], CONTROL_HEADER)
     created = column is None
     if column is None:
         column = max(len(r) for r in rows)
