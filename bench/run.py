@@ -40,7 +40,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-
 from tools.sample.synthetic import snapshot_file
 
 ROOT = Path(__file__).resolve().parent.parent

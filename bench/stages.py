@@ -83,11 +83,11 @@ class Gauge:
 def instrument(gauge: Gauge) -> None:
     """Wrap the functions of each stage where the pipeline looks them up (module attributes)."""
     import pipeline.app as build
-    import pipeline.sources.fetch as fetch
-    import pipeline.store.load as load
     import pipeline.contract.normalise as normalise
     import pipeline.contract.process as process
     import pipeline.contract.validate as validate
+    import pipeline.sources.fetch as fetch
+    import pipeline.store.load as load
 
     def patch(module: Any, name: str, stage: str) -> None:
         setattr(module, name, gauge.wrap(stage, getattr(module, name)))

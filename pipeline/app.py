@@ -27,6 +27,7 @@ from pipeline.sources.snapshot import Snapshot, utc_now, write_snapshot
 from pipeline.store import load
 from pipeline.store.lock import run_lock
 
+
 @dataclass
 class BuildResult:
     run_id: str

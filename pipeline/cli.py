@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from pipeline import nl
 from pipeline.errors import KennisbankError
 
 SOURCE_HELP = ("Een .xlsx, .ods, een map met .csv-bestanden per tabblad, een momentopname (.json) "
@@ -108,8 +109,10 @@ def _log_traceback(exc: Exception) -> str:
 def summary(counts: dict[str, int]) -> str:
     return (f"{counts['rijen_gelezen']} acties gelezen: {counts['gepubliceerd']} gepubliceerd "
             f"(waarvan {counts['onvolledig']} onvolledig), {counts['afgekeurd']} afgekeurd, "
-            f"{counts['niet_gedeeld']} niet gedeeld. Meldingen: {counts['fouten']} fouten, "
-            f"{counts['waarschuwingen']} waarschuwingen, {counts['info']} ter info.")
+            f"{counts['niet_gedeeld']} niet gedeeld. Meldingen: "
+            f"{nl.counted(counts['fouten'], 'fout')}, "
+            f"{nl.counted(counts['waarschuwingen'], 'waarschuwing')}, "
+            f"{nl.counted(counts['info'], 'info')}.")
 
 
 def echo_reports(reports, mail) -> None:

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import KennisbankError
 from pipeline.catalogue.plugins.chart_access import CHART_ACTOR
 from pipeline.catalogue.serve import ROOT, TEMPLATES, build_metadata, datasette_args
+from pipeline.errors import KennisbankError
 
 CATALOGUE = "kennisbank.db"
 NETWORK = "netwerk.db"

@@ -36,6 +36,7 @@ from datasette.database import Database
 from datasette.inspect import inspect_hash
 
 from pipeline.catalogue import facets
+
 DB = facets.DATABASE
 _INSIDE = contextvars.ContextVar("kennisbank_inside_request", default=False)
 _STATE: "weakref.WeakKeyDictionary[object, Switch]" = weakref.WeakKeyDictionary()

@@ -13,15 +13,22 @@ import string
 import sys
 from pathlib import Path
 
+from pipeline import nl
 from pipeline.contract import explain
-from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, Field, load_fields, load_messages, load_vocabularies
+from pipeline.contract.config import (
+    ACTIES,
+    BIBLIOTHEKEN,
+    Field,
+    load_fields,
+    load_messages,
+    load_vocabularies,
+)
 from pipeline.contract.findings import SEVERITIES
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "handleiding-bibliotheken.md"
 BLOCKS = ("schrijfwijzen", "velden", "keuzelijsten", "meldingen")
 
-SEVERITY_LABELS = {"fout": "Fout", "waarschuwing": "Waarschuwing", "info": "Ter info"}
 PLACEHOLDERS = {"kop": "kolom", "waarde": "waarde", "voorbeeld": "voorbeeld", "datum": "datum",
                 "getal": "getal", "label": "waarde uit de lijst", "naar": "nieuwe waarde",
                 "reden": "reden", "eerdere_rij": "rijnummer", "lengte": "aantal",
@@ -107,7 +114,7 @@ def findings_block() -> str:
         for code, spec in messages.items():
             if spec["ernst"] == severity:
                 values = rules.get(code)
-                lines.append(f"| {SEVERITY_LABELS[severity]} "
+                lines.append(f"| {nl.SEVERITY_LABELS[severity]} "
                              f"| {cell(readable(spec['bericht'], values))} "
                              f"| {cell(readable(spec['hint'], values))} |")
     return "\n".join(lines)

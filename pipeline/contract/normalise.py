@@ -23,13 +23,13 @@ from pipeline.contract.config import (
     Vocabulary,
     header_key,
     load_corrections,
-    load_general,
     load_fields,
+    load_general,
     match_key,
 )
-from pipeline.errors import SourceError
 from pipeline.contract.findings import Findings
 from pipeline.contract.headers import CONTROL_HEADER, find_header_row, header_lookup
+from pipeline.errors import SourceError
 from pipeline.sources.snapshot import Tab
 
 # Columns the product itself writes into the sheet (kennisbank build --write-back): not data.

@@ -8,14 +8,18 @@ from datetime import date
 
 import pandas as pd
 
-from pipeline.contract.models import ACTIES_DERIVED, clean_model
-
-from pipeline.contract import cells
-from pipeline.contract import derive
-from pipeline.contract import normalise
-from pipeline.contract import validate
-from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, KEUZELIJSTEN, Vocabulary, load_fields, load_vocabularies, match_key
+from pipeline.contract import cells, derive, normalise, validate
+from pipeline.contract.config import (
+    ACTIES,
+    BIBLIOTHEKEN,
+    KEUZELIJSTEN,
+    Vocabulary,
+    load_fields,
+    load_vocabularies,
+    match_key,
+)
 from pipeline.contract.findings import Findings
+from pipeline.contract.models import ACTIES_DERIVED, clean_model
 from pipeline.contract.normalise import RAW_COLUMN
 from pipeline.sources.snapshot import Snapshot, Tab
 

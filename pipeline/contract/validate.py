@@ -9,11 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from pipeline.contract.models import raw_schema
-
 from pipeline.contract.config import Field, load_messages
-from pipeline.errors import SourceError
 from pipeline.contract.findings import Findings
+from pipeline.contract.models import raw_schema
+from pipeline.errors import SourceError
 
 NOT_NULLABLE = "not_nullable"
 

@@ -9,16 +9,25 @@ import string
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache, cached_property
 from datetime import date
+from functools import cache, cached_property
 from typing import Any
 
 from pipeline import nl
-from pipeline.reports.chart import bar_chart
-from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, KEUZELIJSTEN, Field, load_fields, load_messages, match_key
+from pipeline.contract.config import (
+    ACTIES,
+    BIBLIOTHEKEN,
+    KEUZELIJSTEN,
+    Field,
+    load_fields,
+    load_messages,
+    match_key,
+)
+from pipeline.contract.explain import DESCRIPTIVE_TYPES
 from pipeline.contract.findings import example_for
-from pipeline.store.history import History
 from pipeline.contract.process import PUBLISHED, REJECTED, WITHHELD
+from pipeline.reports.chart import bar_chart
+from pipeline.store.history import History
 
 SEVERITY_ORDER = {severity: i for i, severity in enumerate(nl.SEVERITIES)}
 SEVERITY_LABEL = nl.SEVERITY_LABELS
@@ -31,8 +40,6 @@ FINDING_TOTALS = [("fouten", nl.SEVERITY_TOTALS["fout"], -1, "fout"),
                   ("waarschuwingen", nl.SEVERITY_TOTALS["waarschuwing"], -1, "waarschuwing"),
                   ("info", nl.SEVERITY_TOTALS["info"], 0, "")]
 
-# Types whose example in findings.EXAMPLES describes a value instead of being one.
-DESCRIPTIVE_TYPES = {"tekst", "lijst", "keuze", "keuzelijst", "bibliotheek"}
 
 # How many items a list shows before "en nog N".
 MAX_ROW_GROUPS = 30

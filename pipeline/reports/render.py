@@ -27,15 +27,35 @@ from pipeline import nl
 from pipeline.contract.config import ACTIES
 from pipeline.csv_guard import guard_cell
 from pipeline.errors import KennisbankError
+from pipeline.reports.context import (
+    COUNTED,
+    FINDING_TOTALS,
+    MAX_FIXED,
+    MAX_NOT_CONTRIBUTED,
+    MAX_ROW_GROUPS,
+    MAX_TOP_FINDINGS,
+    MAX_VOCABULARY,
+    ReportFacts,
+    Sources,
+    capped,
+    cards,
+    contributions,
+    dutch_date,
+    example_of,
+    fixed_items,
+    library_counts,
+    number,
+    owner_of,
+    row_groups,
+    row_title,
+    run_summary,
+    top_findings,
+    vocabulary_candidates,
+    vocabulary_examples,
+)
 from pipeline.store.history import History, fixed_findings, read_history
 from pipeline.store.load import CATALOGUE, HISTORY, connect_readonly
 from pipeline.store.lock import run_lock
-from pipeline.reports.context import (COUNTED, FINDING_TOTALS, MAX_FIXED, MAX_NOT_CONTRIBUTED,
-                             MAX_ROW_GROUPS, MAX_TOP_FINDINGS, MAX_VOCABULARY, ReportFacts,
-                             Sources, capped, cards, contributions, dutch_date, example_of,
-                             fixed_items, library_counts, number, owner_of, row_groups,
-                             row_title, run_summary, top_findings, vocabulary_candidates,
-                             vocabulary_examples)
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "reports"
 REPORTS_DIR = "rapporten"
@@ -380,9 +400,7 @@ def release_build_memory() -> None:
     of cells, config and normalise: up to 65,536 values each), collects garbage and, with
     glibc, returns the free heap pages to the system (malloc_trim): pandas frees its memory to
     the C heap, which Python's own allocator does not reuse for its objects."""
-    from pipeline.contract import cells
-    from pipeline.contract import config
-    from pipeline.contract import normalise
+    from pipeline.contract import cells, config, normalise
     for module in (cells, config, normalise):
         for value in list(vars(module).values()):
             info = getattr(value, "cache_info", None)

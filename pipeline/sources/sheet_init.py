@@ -31,9 +31,9 @@ from pipeline.contract.config import (
     load_fields,
     load_vocabularies,
 )
+from pipeline.contract.headers import CONTROL_HEADER, find_header_row
 from pipeline.errors import SourceError
 from pipeline.sources.google import (
-    CONTROL_HEADER,
     RENDER_OPTIONS,
     Connection,
     LoginFailed,
@@ -41,7 +41,6 @@ from pipeline.sources.google import (
     RetryPolicy,
     column_letter,
     connect,
-    find_header_row,
     place_value_range,
     quote_title,
     translate_error,

@@ -13,9 +13,9 @@ from typing import Any
 
 import sqlite_utils
 
+from pipeline.contract.process import PUBLISHED, Outcome, process
 from pipeline.store.load import HISTORY, records
 from pipeline.store.lock import run_lock
-from pipeline.contract.process import PUBLISHED, Outcome, process
 
 NETWERK = "netwerk.db"
 CONTACT_TABLE = "contacten"

@@ -19,9 +19,22 @@ from typing import Callable
 from pipeline.contract import config
 from pipeline.contract.config import ACTIES, Field, Vocabulary
 from tools.sample.data import (
-    GENERIC_AANLEIDING, GENERIC_OMSCHRIJVING, GENERIC_TIPS, GENERIC_WERKTE, GENERIC_WERKTE_NIET,
-    KPI_MIRROR, KPI_UNITS, MEETBAAR_DOEL, RESULT_TEXTS, THEMES, VAGUE_DOEL, Library, Theme,
-    slugify, word_keys)
+    GENERIC_AANLEIDING,
+    GENERIC_OMSCHRIJVING,
+    GENERIC_TIPS,
+    GENERIC_WERKTE,
+    GENERIC_WERKTE_NIET,
+    KPI_MIRROR,
+    KPI_UNITS,
+    MEETBAAR_DOEL,
+    RESULT_TEXTS,
+    THEMES,
+    VAGUE_DOEL,
+    Library,
+    Theme,
+    slugify,
+    word_keys,
+)
 
 Cell = str | int | float | date | None
 

@@ -14,7 +14,16 @@ from datetime import timedelta
 from typing import Callable
 
 from tools.sample.actions import (
-    EXTRA_COLUMN, Action, Cell, Context, Note, Token, copy_action, dutch_number, format_amount)
+    EXTRA_COLUMN,
+    Action,
+    Cell,
+    Context,
+    Note,
+    Token,
+    copy_action,
+    dutch_number,
+    format_amount,
+)
 from tools.sample.data import INTERNAL_NOTES, LONG_REPORT_SENTENCES
 
 MIN_CLEAN_PER_THEME = 3

@@ -33,15 +33,51 @@ from openpyxl.styles import Font, PatternFill
 from pipeline.contract.config import SAMPLE_WORKBOOK
 from pipeline.contract.explain import list_rule
 from tools.sample.actions import (
-    ACTIES_TITLE, ACTIONS_TOTAL, BEHAALD_TYPED, DELEN_VALUES, END_STYLES, EXTRA_COLUMN,
-    FIRST_START, LAST_START, OUTCOMES, START_STYLES, Action, Cell, Contact, Context, Plan, Style,
-    Token, build_action, load_context, render)
+    ACTIES_TITLE,
+    ACTIONS_TOTAL,
+    BEHAALD_TYPED,
+    DELEN_VALUES,
+    END_STYLES,
+    EXTRA_COLUMN,
+    FIRST_START,
+    LAST_START,
+    OUTCOMES,
+    START_STYLES,
+    Action,
+    Cell,
+    Contact,
+    Context,
+    Plan,
+    Style,
+    Token,
+    build_action,
+    load_context,
+    render,
+)
 from tools.sample.data import (
-    FIRST_NAMES, INACTIVE_LIBRARIES, LAST_NAMES, LIBRARIES, THEMES, Theme, slugify)
+    FIRST_NAMES,
+    INACTIVE_LIBRARIES,
+    LAST_NAMES,
+    LIBRARIES,
+    THEMES,
+    Theme,
+    slugify,
+)
 from tools.sample.oddities import (
-    DELIBERATE_VARIANTS, EXTRA_VOCABULARY_VALUES, add_deliberate_variants, add_duplicates,
-    add_internal_notes, add_podcast, add_typed_verdicts, apply_corrections, apply_defects,
-    ensure_coverage, literal_count, mark_hidden, style_amounts)
+    DELIBERATE_VARIANTS,
+    EXTRA_VOCABULARY_VALUES,
+    add_deliberate_variants,
+    add_duplicates,
+    add_internal_notes,
+    add_podcast,
+    add_typed_verdicts,
+    apply_corrections,
+    apply_defects,
+    ensure_coverage,
+    literal_count,
+    mark_hidden,
+    style_amounts,
+)
 
 SEED = 20261101
 FIXED_TIME = datetime(2026, 11, 1, 9, 0, 0)
