@@ -311,10 +311,9 @@ def mail_reports(reports: Any, out_dir: Path, mail_all: bool = False, dry_run: b
 
 
 def _write_back(result: RunResult, source: str, statuses: dict, expected_rows: list) -> None:
-    from pipeline.sources import google
+    from pipeline.sources.write_back import write_back
 
-    result.written_back = google.write_back(source, statuses, utc_now(),
-                                            expected_rows=expected_rows)
+    result.written_back = write_back(source, statuses, utc_now(), expected_rows=expected_rows)
 
 
 def _network(result: RunResult, out_dir: Path, today: date) -> None:

@@ -23,17 +23,17 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from pipeline.errors import SourceError
+from pipeline.contract.headers import CONTROL_HEADER
 from pipeline.sources.google import (
-    CONTROL_HEADER,
     RetryPolicy,
     ReadPlan,
     parse_key,
     place_value_range,
     range_start,
     read_google_sheet,
-    write_back,
 )
 from pipeline.sources.fetch import is_google_source
+from pipeline.sources.write_back import write_back
 from pipeline.sources.snapshot import read_snapshot, write_snapshot
 from sheets_standin import RECORDINGS, DateCell, Fault, SheetsStandIn, load_recording
 

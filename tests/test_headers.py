@@ -9,7 +9,7 @@ from pipeline.contract.findings import Findings
 from pipeline.contract.headers import SEARCH_ROWS, column_of, find_header_row
 from pipeline.contract.normalise import read_raw_tab
 from pipeline.errors import SourceError
-from pipeline.sources import google
+from pipeline.sources import sheet_init, write_back
 from pipeline.sources.snapshot import Tab
 
 HEADER = ["ID", *(f.kop for f in load_fields()[ACTIES] if f.required), "Controle"]
@@ -24,7 +24,8 @@ def test_header_within_the_first_30_rows(notes, expected):
     rows = above(notes) + [HEADER, ["A-1", "Bieb", "T"]]
     assert SEARCH_ROWS == 30
     assert find_header_row(rows, ACTIES) == expected
-    assert google.find_header_row is find_header_row  # write-back and sheet init use this one
+    assert write_back.find_header_row is find_header_row  # write-back and sheet init use it
+    assert sheet_init.find_header_row is find_header_row
 
 
 def test_reading_finds_the_same_row_or_says_so():

@@ -51,8 +51,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from pipeline import nl
-from pipeline.contract.config import ACTIES, header_key
-from pipeline.contract.headers import CONTROL_HEADER, column_of, find_header_row
+from pipeline.contract.config import header_key
 from pipeline.errors import SourceError
 from pipeline.sources.snapshot import Snapshot, Tab, utc_now
 
@@ -777,100 +776,3 @@ def _trimmed(rows: list[list[Any]], drop_column: int | None) -> list[list[Any]]:
     while out and not out[-1]:
         out.pop()
     return out
-
-
-# --------------------------------------------------------------------------- write-back
-
-
-@dataclass(frozen=True)
-class WriteBackResult:
-    range: str
-    column: str
-    header_row: int  # sheet row number of the header row
-    rows_written: int
-    column_created: bool
-
-
-def status_cell(status: str, checked_at: str) -> str:
-    return f"{status} (gecontroleerd {checked_at})"
-
-
-def write_back(
-    source: str,
-    statuses: Mapping[int, str],
-    checked_at: str,
-    *,
-    expected_rows: list[list[Any]] | None = None,
-    env: Mapping[str, str] | None = None,
-    session: requests.Session | None = None,
-    credentials: Any = None,
-    policy: RetryPolicy | None = None,
-) -> WriteBackResult:
-    """Write one status per data row of Acties to the ``Controle`` column, in one values write.
-
-    ``statuses`` maps a sheet row number to its status (``OK``, ``Onvolledig: …``,
-    ``Afgekeurd: …``, ``Niet gedeeld``); each cell gets ``"<status> (gecontroleerd <checked_at>)"``.
-    The column is the one headed ``Controle`` in the header row, or a new one right of the last
-    used column. Data rows without a status get an empty cell there (a stale status is cleared).
-    Only that column, from the header row down, is written. When ``expected_rows`` (the Acties
-    values the statuses were computed from) no longer match the sheet, nothing is written.
-    """
-    conn = connect(source, write=True, env=env, session=session, credentials=credentials,
-                   policy=policy)
-    try:
-        return _write_back(conn, statuses, checked_at, expected_rows)
-    except (APIError, RequestFailed, LoginFailed) as err:
-        raise translate_error(err, conn) from None
-
-
-def _write_back(conn: Connection, statuses: Mapping[int, str], checked_at: str,
-                expected_rows: list[list[Any]] | None) -> WriteBackResult:
-    metadata = conn.http.fetch_sheet_metadata(conn.key)
-    sheet = _find_sheet(_sheet_properties(metadata), ACTIES)
-    if sheet is None:
-        raise SourceError(
-            f"Het tabblad '{ACTIES}' ontbreekt in de Google Sheet ({conn.key}); "
-            "de controlekolom is niet geschreven."
-        )
-    title = sheet["title"]
-    response = conn.http.values_batch_get(conn.key, [quote_title(title)],
-                                          params=dict(RENDER_OPTIONS))
-    rows: list[list[Any]] = []
-    for value_range in response.get("valueRanges", []):
-        place_value_range(rows, value_range)
-    header = find_header_row(rows, ACTIES)
-    if header is None:
-        raise SourceError(
-            f"De kopregel van het tabblad '{title}' is niet gevonden; "
-            "de controlekolom is niet geschreven."
-        )
-    column = column_of(rows[header], CONTROL_HEADER)
-    created = column is None
-    if column is None:
-        column = max(len(r) for r in rows)
-    if expected_rows is not None and _trimmed(rows, column) != _trimmed(expected_rows, column):
-        raise SourceError(
-            f"Het tabblad '{title}' is veranderd sinds het inlezen; de controlekolom is niet "
-            "bijgewerkt. Draai de controle opnieuw."
-        )
-    bad = sorted(r for r in statuses if r <= header + 1)
-    if bad:
-        raise ValueError(f"status for row {bad[0]} at or above the header row {header + 1}")
-    last_row = max([len(rows), *statuses.keys()])
-    grid = sheet.get("gridProperties", {})
-    extra = column + 1 - int(grid.get("columnCount", 26))
-    if extra > 0:
-        conn.http.batch_update(conn.key, {"requests": [{"appendDimension": {
-            "sheetId": sheet.get("sheetId"), "dimension": "COLUMNS", "length": extra}}]})
-    letter = column_letter(column)
-    target = f"{quote_title(title)}!{letter}{header + 1}:{letter}{last_row}"
-    values = [[CONTROL_HEADER]] + [
-        [status_cell(statuses[r], checked_at) if r in statuses else ""]
-        for r in range(header + 2, last_row + 1)
-    ]
-    conn.http.values_update(
-        conn.key, target, params={"valueInputOption": "RAW"},
-        body={"majorDimension": "ROWS", "values": values},
-    )
-    return WriteBackResult(range=target, column=letter, header_row=header + 1,
-                           rows_written=len(values) - 1, column_created=created)
