@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import LIBRARIES, TODAY, good_action
+from helpers import LIBRARIES, TODAY, good_action
 from pipeline.contract import cells
 from pipeline.app import build, check
 from pipeline.contract.config import load_fields, load_vocabularies

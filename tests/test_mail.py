@@ -5,23 +5,19 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
-from reportdata import (DUINSTREEK, KUSTLICHT, MAIL, POLDERHOF, VEENWEIDE, build_two_runs,
-                        foreign_markers, parse_html, row_link)
+from helpers import (DUINSTREEK, KUSTLICHT, MAIL, POLDERHOF, SMTP_PASSWORD as PASSWORD, VEENWEIDE,
+                     build_two_runs, foreign_markers, free_port, parse_html, row_link)
 
 from pipeline.cli import main
 from pipeline.reports.mail import SmtpSettings, addresses
 
 COORDINATORS = ["coord1@kennisbank.example", "coord2@kennisbank.example"]
 SENDER = "kennisbank@kennisbank.example"
-PASSWORD = "Gehe1m-Wachtw00rd-7f3a"
 SUBJECTS = {
     "coordinatoren": "Kennisbank Marketing: rapport van 5 december 2026 (1 fouten, 3 waarschuwingen)",
     VEENWEIDE: "Kennisbank Marketing: 2 punten om te verbeteren voor Bibliotheek Veenweide "
@@ -29,48 +25,6 @@ SUBJECTS = {
     DUINSTREEK: "Kennisbank Marketing: alles in orde voor Bibliotheek Duinstreek (5 december 2026)",
     KUSTLICHT: "Kennisbank Marketing: alles in orde voor Bibliotheek Kustlicht (5 december 2026)",
 }
-
-
-class Recorder:
-    """aiosmtpd handler: keeps every accepted message, refuses the addresses in `refuse`."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-        self.refuse: set[str] = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 Onbekende ontvanger"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), msg))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def check_password(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and auth_data.password == PASSWORD.encode()
-    return AuthResult(success=ok, handled=False)
-
-
-@pytest.fixture
-def smtp():
-    handler = Recorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
-                            authenticator=check_password, auth_require_tls=False)
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")

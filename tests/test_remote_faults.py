@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import KLEIN_DIR, TODAY
+from helpers import KLEIN_DIR, TODAY
 from pipeline.sources import google as gsheet
 from pipeline.app import build
 from pipeline.errors import KennisbankError

@@ -21,7 +21,7 @@ from pipeline.cli import main
 from pipeline.store.lock import run_lock
 from pipeline.run import log_line, run
 
-from conftest import KLEIN_DIR, ROOT
+from helpers import KLEIN_DIR, ROOT
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ kennisbank run (OK|DEELS MISLUKT|MISLUKT): "
                   r"\S.*$")

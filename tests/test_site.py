@@ -16,15 +16,14 @@ import pytest
 
 from pipeline.catalogue.serve import build_metadata, make_datasette
 
-from site_fixture import FORMULA_TEXTS, SCRIPT_TITLE, build_site_catalogue
+from helpers import FORMULA_TEXTS, SCRIPT_TITLE
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = build_site_catalogue(tmp_path_factory.mktemp("site"))
-    return make_datasette(db)
+def site(site_catalogue):
+    return make_datasette(site_catalogue)
 
 
 @pytest.fixture(scope="module")
