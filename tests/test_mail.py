@@ -180,7 +180,7 @@ def test_settings_from_environment():
 
 
 def test_build_mails_after_a_successful_run(tmp_path):
-    from conftest import KLEIN_DIR
+    from helpers import KLEIN_DIR
 
     result = CliRunner().invoke(
         main, ["build", "--source", str(KLEIN_DIR), "--out", str(tmp_path), "--peildatum",

@@ -284,7 +284,7 @@ def test_a_failed_run_is_pointed_out_to_coordinators_only(tmp_path):
 
 
 def test_long_lists_are_capped(tmp_path):
-    from conftest import snapshot_of
+    from helpers import snapshot_of
     from pipeline.app import build
     from pipeline.sources.snapshot import write_snapshot
 

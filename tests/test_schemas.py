@@ -67,7 +67,7 @@ def test_corrections_have_a_reason_and_a_known_field():
 def test_metadata_describes_every_column_and_facets_exist(tmp_path):
     from pipeline.app import build
 
-    from conftest import KLEIN_DIR, TODAY
+    from helpers import KLEIN_DIR, TODAY
 
     build(str(KLEIN_DIR), tmp_path, TODAY)
     db = sqlite3.connect(tmp_path / "kennisbank.db")
