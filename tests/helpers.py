@@ -311,7 +311,7 @@ def require(missing: str | None, what: str) -> None:
 
 def require_recordings() -> None:
     require(None if RECORDINGS.is_dir() else
-            f"de opgenomen Google-verkeer ontbreekt in {RECORDINGS} (../shared/reference/)",
+            f"het opgenomen Google-verkeer ontbreekt in {RECORDINGS} (../shared/reference/)",
             "De tests tegen opgenomen Google-verkeer")
 
 
