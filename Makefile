@@ -32,7 +32,8 @@ run: build ## Install, build the sample and serve it on http://127.0.0.1:8001/
 serve: ## Serve the existing catalogue
 	$(BIN)/kennisbank serve --db $(OUT)/kennisbank.db --port $(PORT)
 
-test: install ## Install the test dependencies and run the whole suite
+test: install ## Install the test dependencies, lint (ruff) and run the whole suite
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 fuzz: install ## Long robustness run (~45 min): many more fuzzed sheets, damaged files and kills

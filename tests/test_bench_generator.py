@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 
-from tools.sample.synthetic import make_snapshot, snapshot_file, write_snapshot_file
 from pipeline.contract.config import load_fields
 from pipeline.contract.process import process
 from pipeline.sources.snapshot import read_snapshot
+from tools.sample.synthetic import make_snapshot, snapshot_file, write_snapshot_file
 
 ROWS = 400
 

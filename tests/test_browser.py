@@ -7,110 +7,30 @@ CI (CI=true), where a missing browser is a failure."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-from site_fixture import SCRIPT_TITLE, build_site_catalogue
-
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = ROOT / "output" / "screenshots"
-CHROMIUM = Path(os.environ.get("KENNISBANK_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1366, "height": 900}
-
-
-def require_chromium():
-    missing = None
-    if not CHROMIUM.exists():
-        missing = f"Chromium ontbreekt ({CHROMIUM}); installeer het met: apt-get install chromium"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "het Python-pakket playwright ontbreekt; installeer met: make install"
-    if missing and os.environ.get("CI") == "true":
-        pytest.fail(f"Browsertests moeten op CI draaien: {missing}", pytrace=False)
-    if missing:
-        pytest.skip(missing)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from helpers import SCREENSHOTS, SCRIPT_TITLE, chromium, new_page, require_chromium, serving, settle
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(site_catalogue):
     require_chromium()
-    db = build_site_catalogue(tmp_path_factory.mktemp("browser"))
-    with serving(db) as base:
+    with serving(site_catalogue) as base:
         yield base
-
-
-@contextlib.contextmanager
-def serving(db):
-    """`kennisbank serve` on a free loopback port, as a reader's browser reaches it."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db),
-                             "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"kennisbank serve stopte: {proc.stdout.read().decode()}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("kennisbank serve antwoordde niet")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser_context(server, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profiel")), executable_path=str(CHROMIUM),
-            headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT, locale="nl-NL")
-        # Nothing leaves this machine: map tiles and anything else not on the test server fail.
-        context.route(re.compile(r"^(?!" + re.escape(server) + r"/).*"),
-                      lambda route: route.abort())
-        try:
-            yield context
-        finally:
-            context.close()
+    # Nothing leaves this machine: map tiles and anything else not on the test server fail.
+    with chromium(tmp_path_factory.mktemp("chromium-profiel"), re.escape(server) + "/") as ctx:
+        yield ctx
 
 
 @pytest.fixture
 def page(browser_context):
-    page = browser_context.new_page()
-    page.dialogs = []
-
-    def on_dialog(dialog):
-        page.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
+    page = new_page(browser_context)
     yield page
     page.close()
 
@@ -186,7 +106,7 @@ def test_script_title_stays_text(page, server):
     for path in ("/", "/kennisbank/nieuw", "/kennisbank/acties?_search=" + SCRIPT_TITLE):
         page.goto(server + path)
         assert page.get_by_text(SCRIPT_TITLE, exact=True).count() >= 1, path
-    page.wait_for_timeout(300)
+    settle(page)
     assert page.dialogs == []
 
 

@@ -3,6 +3,8 @@
 import pytest
 
 from pipeline.contract import cells
+
+
 @pytest.mark.parametrize("cell, iso", [
     ("3-2-2024", "2024-02-03"), ("03-02-2024", "2024-02-03"), ("3/2/2024", "2024-02-03"),
     ("2024-02-03", "2024-02-03"), ("3 februari 2024", "2024-02-03"),

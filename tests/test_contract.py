@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import KLEIN_DIR, ROOT, TODAY
+from helpers import KLEIN_DIR, ROOT, TODAY
 
 TESTS = Path(__file__).resolve().parent
 NEW_SHEET = [{"properties": {"sheetId": 0, "title": "Blad1", "index": 0, "sheetType": "GRID",
@@ -24,8 +24,7 @@ NEW_SHEET = [{"properties": {"sheetId": 0, "title": "Blad1", "index": 0, "sheetT
 
 def probe() -> dict:
     """What validation, the sheet's Titel note and the guide's Titel row say now."""
-    from conftest import good_action, snapshot_of
-
+    from helpers import good_action, snapshot_of
     from pipeline.contract import guide
     from pipeline.contract.config import load_fields, load_vocabularies
     from pipeline.contract.process import process

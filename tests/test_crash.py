@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KLEIN_DIR, ROOT
+from helpers import KLEIN_DIR, ROOT, wait_for
+from pipeline.store.lock import LOCK_NAME
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
 ENV = {"PATH": "/usr/bin:/bin", "KENNISBANK_PEILDATUM": "2026-11-28", "LANG": "C.UTF-8"}
@@ -341,6 +342,18 @@ def test_killed_from_outside_while_the_temporary_catalogue_exists(server, templa
         assert_next_build_succeeds(server, out)
 
 
+
+def open_files(pid: int) -> set[Path]:
+    """The files process `pid` has open (from /proc)."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            found.add(Path(os.readlink(fd)))
+        except OSError:  # closed meanwhile
+            pass
+    return found
+
+
 # ------------------------------------------------------------------------ two at once
 
 def test_second_build_refuses_and_a_report_waits_while_one_runs(server, template, tmp_path):
@@ -349,15 +362,13 @@ def test_second_build_refuses_and_a_report_waits_while_one_runs(server, template
     first = server.start(*build_args(out, "--force"),
                          hook={"kind": "pause", "db": "catalogue", "at": 1,
                                "marker": str(marker)})
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert time.monotonic() < deadline, "the first build never reached its load"
-        time.sleep(0.01)
+    wait_for(marker.exists, "the first build to reach its load")
     second = server.run(*build_args(out, "--force"))
     assert second.code == 2 and LOCKED.match(second.stderr.strip()), second.stderr
     assert f"(proces {first})" in second.stderr
     report = server.start("report", "--out", str(out))
-    time.sleep(0.5)
+    lock = (out / LOCK_NAME).resolve()
+    wait_for(lambda: lock in open_files(report), "the report to wait for the lock")
     marker.unlink()  # let the first build finish; the report was waiting for it
     assert server.wait(first).code == 0
     waited = server.wait(report)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, good_action, snapshot_of
+from helpers import TODAY, good_action, snapshot_of
 from pipeline.app import build
 from pipeline.catalogue.serve import make_datasette
 from pipeline.csv_guard import guard_cell

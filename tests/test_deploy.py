@@ -13,12 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from helpers import ROOT, container, dockerfile_cmd, sample_personal_values
 from pipeline.catalogue import deploy
-from pipeline.cli import main
 from pipeline.catalogue.serve import SETTINGS, build_metadata
-
-from container import dockerfile_cmd, serving
-from conftest import ROOT
+from pipeline.cli import main
 
 DEPLOY = ROOT / "deploy"
 
@@ -103,7 +101,7 @@ def test_cmd_is_the_serve_command_line_with_inspect_file(context):
 
 def test_context_serves_the_catalogue_with_the_dockerfile_command(context, sample_build):
     published = sample_build.outcome.counts["gepubliceerd"]
-    with serving(context.directory) as server:
+    with container(context.directory) as server:
         home = server.request("/")
         assert home.status == 200
         assert '<html lang="nl">' in home.body and "Kennisbank Marketing" in home.body
@@ -119,9 +117,8 @@ def test_context_serves_the_catalogue_with_the_dockerfile_command(context, sampl
 
 
 def test_public_context_holds_no_personal_data(context):
-    from test_sample import personal_values
-
-    values = personal_values()
+    values = sample_personal_values()
+    assert len(values) > 100
     data_files = [p for p in context.directory.rglob("*")
                   if p.is_file() and "src" not in p.relative_to(context.directory).parts]
     for path in data_files:

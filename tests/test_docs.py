@@ -8,10 +8,9 @@ import re
 
 import pytest
 
+from helpers import ROOT
 from pipeline.contract import guide as docs
 from pipeline.contract.config import load_fields, load_messages, load_vocabularies
-
-from conftest import ROOT
 
 GUIDES = ["handleiding-bibliotheken.md", "handleiding-coordinatoren.md", "uitrolplan.md"]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

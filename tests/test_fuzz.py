@@ -28,14 +28,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import LIBRARIES, TODAY, good_action
-from pipeline.contract import cells
+from helpers import LIBRARIES, TODAY, good_action
 from pipeline.app import build, check
-from pipeline.contract.config import load_fields, load_vocabularies
-from pipeline.errors import KennisbankError
-from pipeline.contract.process import PUBLISHED, REJECTED, WITHHELD
 from pipeline.catalogue.serve import make_datasette
 from pipeline.catalogue.site import card_url
+from pipeline.contract import cells
+from pipeline.contract.config import load_fields, load_vocabularies
+from pipeline.contract.process import PUBLISHED, REJECTED, WITHHELD
+from pipeline.errors import KennisbankError
 from pipeline.sources.snapshot import Snapshot, Tab
 
 FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"

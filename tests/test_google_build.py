@@ -13,16 +13,7 @@ import pytest
 from pipeline.contract.config import SAMPLE_WORKBOOK
 from pipeline.sources.fetch import read_xlsx
 
-from sheets_standin import SheetsStandIn
-
 KEY = "1KennisbankPilotSheet0123456789abcdefghijk"
-
-
-@pytest.fixture
-def standin():
-    server = SheetsStandIn().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import os
 import re
 import socket
 import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -22,23 +21,23 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-from pipeline.errors import SourceError
+from helpers import SA_EMAIL
 from pipeline.contract.headers import CONTROL_HEADER
+from pipeline.errors import SourceError
+from pipeline.sources.fetch import is_google_source
 from pipeline.sources.google import (
-    RetryPolicy,
     ReadPlan,
+    RetryPolicy,
     parse_key,
     place_value_range,
     range_start,
     read_google_sheet,
 )
-from pipeline.sources.fetch import is_google_source
-from pipeline.sources.write_back import write_back
 from pipeline.sources.snapshot import read_snapshot, write_snapshot
-from sheets_standin import RECORDINGS, DateCell, Fault, SheetsStandIn, load_recording
+from pipeline.sources.write_back import write_back
+from sheets_standin import DateCell, Fault, SheetsStandIn, load_recording
 
 KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-kb"
-SA_EMAIL = "kennisbank@pilot-project.iam.gserviceaccount.com"
 API_KEY = "AIzaSy-test-secret-0123456789"
 
 ACTIES = [
@@ -94,13 +93,6 @@ def policy(fake: FakeTime, **overrides: Any) -> RetryPolicy:
                                     sleep=fake.sleep, clock=fake.clock, rng=TopJitter())
     settings.update(overrides)
     return RetryPolicy(**settings)
-
-
-@pytest.fixture
-def standin():
-    server = SheetsStandIn().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -482,28 +474,6 @@ def test_404_echoes_the_key(standin, fake):
 # --------------------------------------------------------------------------- authentication
 
 
-@pytest.fixture(scope="module")
-def private_key_pem() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
-
-
-@pytest.fixture
-def service_account_file(tmp_path, standin, private_key_pem) -> Path:
-    path = tmp_path / "serviceaccount.json"
-    path.write_text(json.dumps({
-        "type": "service_account", "project_id": "pilot-project",
-        "private_key_id": "0123456789abcdef", "private_key": private_key_pem,
-        "client_email": SA_EMAIL, "client_id": "1234567890",
-        "token_uri": standin.token_uri,
-    }), encoding="utf-8")
-    return path
-
-
 def jwt_claims(token_request) -> dict[str, Any]:
     assertion = parse_qs(token_request.body)["assertion"][0]
     payload = assertion.split(".")[1]
@@ -664,10 +634,7 @@ def test_endpoint_must_be_http():
 # --------------------------------------------------------------------------- recordings
 
 
-needs_recordings = pytest.mark.skipif(
-    not RECORDINGS.is_dir(),
-    reason=f"recorded Google traffic not found at {RECORDINGS} (../shared/reference/)",
-)
+needs_recordings = pytest.mark.usefixtures("recordings")  # skipped without, failed on CI
 
 REPLAYED = [
     "WorksheetTest.test_get_all_values.json",

@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
-from reportdata import (DUINSTREEK, KUSTLICHT, MAIL, POLDERHOF, VEENWEIDE, build_two_runs,
-                        foreign_markers, parse_html, row_link)
-
+from helpers import (
+    DUINSTREEK,
+    KUSTLICHT,
+    MAIL,
+    POLDERHOF,
+    VEENWEIDE,
+    build_two_runs,
+    foreign_markers,
+    free_port,
+    parse_html,
+    row_link,
+)
+from helpers import SMTP_PASSWORD as PASSWORD
 from pipeline.cli import main
 from pipeline.reports.mail import SmtpSettings, addresses
 
 COORDINATORS = ["coord1@kennisbank.example", "coord2@kennisbank.example"]
 SENDER = "kennisbank@kennisbank.example"
-PASSWORD = "Gehe1m-Wachtw00rd-7f3a"
 SUBJECTS = {
     "coordinatoren": "Kennisbank Marketing: rapport van 5 december 2026 (1 fout, 3 waarschuwingen)",
     VEENWEIDE: "Kennisbank Marketing: 2 punten om te verbeteren voor Bibliotheek Veenweide "
@@ -31,53 +37,11 @@ SUBJECTS = {
 }
 
 
-class Recorder:
-    """aiosmtpd handler: keeps every accepted message, refuses the addresses in `refuse`."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-        self.refuse: set[str] = set()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 Onbekende ontvanger"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), msg))
-        return "250 Message accepted for delivery"
-
-
 def subject(msg: email.message.EmailMessage) -> str:
     """The Subject as a mail client shows it. A subject that fits on a line of its own is
     folded onto one ("Subject:" CRLF SP value), and Python 3.11's parser keeps that space
     (CPython gh-124452, fixed in later versions)."""
     return str(msg["Subject"]).lstrip(" ")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def check_password(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and auth_data.password == PASSWORD.encode()
-    return AuthResult(success=ok, handled=False)
-
-
-@pytest.fixture
-def smtp():
-    handler = Recorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
-                            authenticator=check_password, auth_require_tls=False)
-    controller.start()
-    try:
-        yield controller, handler
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")
@@ -233,7 +197,7 @@ def test_settings_from_environment():
 
 
 def test_build_mails_after_a_successful_run(tmp_path):
-    from conftest import KLEIN_DIR
+    from helpers import KLEIN_DIR
 
     result = CliRunner().invoke(
         main, ["build", "--source", str(KLEIN_DIR), "--out", str(tmp_path), "--peildatum",

@@ -6,9 +6,8 @@ import json
 
 import pytest
 
+from helpers import ACTION_HEADERS, TODAY, good_action, snapshot_of
 from pipeline.contract.process import process
-
-from conftest import ACTION_HEADERS, TODAY, action, good_action, snapshot_of
 
 LONG_TEXT = "Lang verhaal. " * 200  # 2.800 characters
 

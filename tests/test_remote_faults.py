@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import KLEIN_DIR, TODAY
-from pipeline.sources import google as gsheet
+from helpers import KLEIN_DIR, TODAY
 from pipeline.app import build
 from pipeline.errors import KennisbankError
+from pipeline.sources import google as gsheet
 from pipeline.sources.fetch import read_csv_folder
 from sheets_standin import Fault, SheetsStandIn
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import os
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -14,17 +13,32 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import KLEIN_DIR, ROOT, TODAY, good_action
-from reportdata import (ACTIES_GID, DUINSTREEK, FIRST_DAY, FORMULA, KUSTLICHT, POLDERHOF,
-                        VEENWEIDE, XSS, build_two_runs, build_version,
-                        foreign_markers, parse_html, row_link)
-
+from helpers import (
+    ACTIES_GID,
+    DUINSTREEK,
+    FIRST_DAY,
+    FORMULA,
+    KLEIN_DIR,
+    KUSTLICHT,
+    POLDERHOF,
+    SCREENSHOTS,
+    TODAY,
+    VEENWEIDE,
+    XSS,
+    build_two_runs,
+    build_version,
+    chromium,
+    foreign_markers,
+    good_action,
+    new_page,
+    parse_html,
+    row_link,
+    settle,
+)
 from pipeline.cli import main
 from pipeline.contract.config import SAMPLE_WORKBOOK
 from pipeline.reports.render import csv_safe, library_context, read_facts, write_reports
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "output" / "screenshots"
 SLUGS = {DUINSTREEK: "bibliotheek-duinstreek", KUSTLICHT: "bibliotheek-kustlicht",
          POLDERHOF: "bibliotheek-polderhof", VEENWEIDE: "bibliotheek-veenweide"}
 
@@ -286,7 +300,7 @@ def test_a_failed_run_is_pointed_out_to_coordinators_only(tmp_path):
 
 
 def test_long_lists_are_capped(tmp_path):
-    from conftest import snapshot_of
+    from helpers import snapshot_of
     from pipeline.app import build
     from pipeline.sources.snapshot import write_snapshot
 
@@ -318,13 +332,6 @@ def test_report_command_and_build_writes_reports(tmp_path):
 
 # ------------------------------------------------------------------ screenshots
 
-def chromium_or_skip() -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("/usr/bin/chromium ontbreekt op CI")
-        pytest.skip("/usr/bin/chromium ontbreekt: geen screenshots van de rapporten")
-
-
 @pytest.fixture(scope="module")
 def sample_reports(request, two_runs):
     """The reports of the embedded sample (as `make run` leaves them in output/rapporten/), or of
@@ -337,37 +344,31 @@ def sample_reports(request, two_runs):
     return out / "rapporten", busiest.slug
 
 
-def test_screenshots_in_headless_chromium(sample_reports, two_runs):
-    chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-
+def test_screenshots_in_headless_chromium(sample_reports, two_runs, tmp_path):
     folder, slug = sample_reports
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        try:
-            for name, page_name in (("coordinatoren", "coordinatoren"),
-                                    ("bibliotheek", slug)):
-                for device, width in (("desktop", 1024), ("telefoon", 390)):
-                    page = browser.new_page(viewport={"width": width, "height": 900})
-                    requests = []
-                    page.on("request", lambda r: requests.append(r.url))
-                    page.goto((folder / f"{page_name}.html").as_uri())
-                    assert page.evaluate("document.documentElement.scrollWidth") <= width
-                    assert all(u.startswith("file:") for u in requests), requests
-                    page.screenshot(path=str(SCREENSHOTS / f"rapport-{name}-{device}.png"),
-                                    full_page=True)
-                    page.close()
-            page = browser.new_page(viewport={"width": 1024, "height": 900})
-            page.goto((two_runs[0] / "rapporten" / "bibliotheek-veenweide.html").as_uri())
-            assert page.locator("img").count() == 0
-            assert page.get_by_text(XSS, exact=True).is_visible()
-            assert page.evaluate("typeof window.alerted") == "undefined"
-            page.close()
-        finally:
-            browser.close()
+    with chromium(tmp_path / "profiel", "file://") as browser:
+        for name, page_name in (("coordinatoren", "coordinatoren"), ("bibliotheek", slug)):
+            for device, width in (("desktop", 1024), ("telefoon", 390)):
+                page = new_page(browser)
+                page.set_viewport_size({"width": width, "height": 900})
+                requests = []
+                page.on("request", lambda r: requests.append(r.url))
+                page.goto((folder / f"{page_name}.html").as_uri())
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                assert all(u.startswith("file:") for u in requests), requests
+                page.screenshot(path=str(SCREENSHOTS / f"rapport-{name}-{device}.png"),
+                                full_page=True)
+                page.close()
+        page = new_page(browser)
+        page.set_viewport_size({"width": 1024, "height": 900})
+        page.goto((two_runs[0] / "rapporten" / "bibliotheek-veenweide.html").as_uri())
+        assert page.locator("img").count() == 0
+        assert page.get_by_text(XSS, exact=True).is_visible()
+        assert page.evaluate("typeof window.alerted") == "undefined"
+        settle(page)
+        assert page.dialogs == []
+        page.close()
     for name in ("coordinatoren", "bibliotheek"):
         for device in ("desktop", "telefoon"):
             assert (SCREENSHOTS / f"rapport-{name}-{device}.png").stat().st_size > 10_000

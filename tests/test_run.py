@@ -17,11 +17,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from helpers import KLEIN_DIR, ROOT
 from pipeline.cli import main, run
-from pipeline.store.lock import run_lock
 from pipeline.redact import log_line
-
-from conftest import KLEIN_DIR, ROOT
+from pipeline.store.lock import run_lock
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ kennisbank run (OK|DEELS MISLUKT|MISLUKT): "
                   r"\S.*$")

@@ -1,38 +1,9 @@
-"""The embedded fictional sample: builds, every defect kind shows up, no personal data leaks."""
+"""The embedded fictional sample: builds, and every defect kind shows up. (That none of its
+personal data reaches the catalogue is in test_privacy.py.)"""
 
 from __future__ import annotations
 
-import re
 import sqlite3
-
-import openpyxl
-
-from pipeline.contract.config import SAMPLE_WORKBOOK
-
-
-def personal_values():
-    wb = openpyxl.load_workbook(SAMPLE_WORKBOOK, read_only=True)
-    acties = list(wb["Acties"].iter_rows(values_only=True))
-    header = list(acties[2])
-    values = set()
-    for column in ("Contactpersoon", "E-mail contactpersoon"):
-        i = header.index(column)
-        values |= {str(r[i]) for r in acties[3:] if r and i < len(r) and r[i]}
-    libs = list(wb["Bibliotheken"].iter_rows(values_only=True))
-    i = list(libs[0]).index("E-mail marketing")
-    values |= {str(r[i]) for r in libs[1:] if r and r[i]}
-    notes = header.index("Interne notitie")
-    values |= {str(r[notes]) for r in acties[3:] if r and notes < len(r) and r[notes]}
-    return values
-
-
-def test_sample_catalogue_bytes_hold_no_personal_data(sample_build):
-    data = sample_build.catalogue.read_bytes()
-    values = personal_values()
-    assert len(values) > 100
-    leaked = sorted(v for v in values if v.encode("utf-8") in data)
-    assert leaked == []
-    assert re.findall(rb"[\w.+-]+@[\w-]+\.[\w.-]+", data) == []
 
 
 def test_sample_findings_cover_every_defect_kind(sample_build):

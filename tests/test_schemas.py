@@ -8,10 +8,16 @@ from collections import Counter
 
 import yaml
 
-from pipeline.contract.config import SCHEMAS_DIR, load_corrections, load_fields, load_messages, match_key
-from pipeline.store.load import action_columns
 from pipeline.catalogue.serve import build_metadata
+from pipeline.contract.config import (
+    SCHEMAS_DIR,
+    load_corrections,
+    load_fields,
+    load_messages,
+    match_key,
+)
 from pipeline.contract.models import ACTIES_DERIVED, clean_models
+from pipeline.store.load import action_columns
 
 FIELDS = load_fields()
 VOCABULARIES = yaml.safe_load((SCHEMAS_DIR / "vocabularies.yml").read_text(encoding="utf-8"))
@@ -65,9 +71,8 @@ def test_corrections_have_a_reason_and_a_known_field():
 
 
 def test_metadata_describes_every_column_and_facets_exist(tmp_path):
+    from helpers import KLEIN_DIR, TODAY
     from pipeline.app import build
-
-    from conftest import KLEIN_DIR, TODAY
 
     build(str(KLEIN_DIR), tmp_path, TODAY)
     db = sqlite3.connect(tmp_path / "kennisbank.db")

@@ -13,69 +13,30 @@ import sys
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from click.testing import CliRunner
 
-from conftest import KLEIN_DIR, ROOT
+from helpers import KLEIN_DIR, PRIVATE_KEY_ID, ROOT, SA_EMAIL, SMTP_PASSWORD
 from pipeline.cli import main
 from pipeline.errors import KennisbankError
 from pipeline.sources.fetch import read_csv_folder
 from sheets_standin import Fault, SheetsStandIn
-from test_mail import Recorder, free_port
 
 KEY = "1SecretsStandInKennisbank0123456789_-xyz"
-SA_EMAIL = "kennisbank-geheim@pilot-project.iam.gserviceaccount.com"
-PRIVATE_KEY_ID = "9f8e7d6c5b4a39281706f5e4d3c2b1a0fedcba98"
-SMTP_PASSWORD = "Smtp-Geheim-w8woord-51c3"
 API_KEY = "AIzaSy-geheim-api-sleutel-0123456789abc"
 COORDINATOR = "coordinator@kennisbank.example"
 
 
-@pytest.fixture(scope="module")
-def private_key_pem() -> str:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+@pytest.fixture(autouse=True)
+def sheet(standin):
+    """The stand-in serving the small CSV fixture as a Google Sheet."""
+    standin.add_spreadsheet(KEY, "Kennisbank geheimen",
+                            {t.title: t.values for t in read_csv_folder(KLEIN_DIR).tabs})
+    return standin
 
 
 @pytest.fixture
-def standin():
-    server = SheetsStandIn().start()
-    server.add_spreadsheet(KEY, "Kennisbank geheimen",
-                           {t.title: t.values for t in read_csv_folder(KLEIN_DIR).tabs})
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def key_file(tmp_path, standin, private_key_pem) -> Path:
-    path = tmp_path / "geheim" / "serviceaccount.json"
-    path.parent.mkdir()
-    path.write_text(json.dumps({
-        "type": "service_account", "project_id": "pilot-project",
-        "private_key_id": PRIVATE_KEY_ID, "private_key": private_key_pem,
-        "client_email": SA_EMAIL, "client_id": "1234567890", "token_uri": standin.token_uri,
-    }), encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def smtp():
-    handler = Recorder()
-
-    def check(server, session, envelope, mechanism, auth_data):
-        ok = isinstance(auth_data, LoginPassword) and auth_data.password == SMTP_PASSWORD.encode()
-        return AuthResult(success=ok, handled=False)
-
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(),
-                            authenticator=check, auth_require_tls=False)
-    controller.start()
-    yield controller, handler
-    controller.stop()
+def key_file(service_account_file):
+    return service_account_file
 
 
 def environment(standin, key_file, smtp, **extra) -> dict[str, str]:
@@ -197,8 +158,8 @@ def test_api_key_leaks_nothing(standin, smtp, tmp_path, private_key_pem, logs):
 
 def test_exceptions_carry_no_secret(standin, key_file, private_key_pem):
     """The text and repr of what the Google source raises, and everything it chains to."""
-    from pipeline.sources.google import RetryPolicy, connect, read_google_sheet
     from pipeline.reports.mail import SmtpSettings
+    from pipeline.sources.google import RetryPolicy, connect, read_google_sheet
 
     env = {"KENNISBANK_SHEETS_ENDPOINT": standin.url,
            "GOOGLE_APPLICATION_CREDENTIALS": str(key_file)}

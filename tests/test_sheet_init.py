@@ -20,7 +20,6 @@ from pipeline.sources.sheet_init import (
     init_sheet,
     toelichting_rows,
 )
-from sheets_standin import SheetsStandIn
 
 KEY = "1InitInitInitInitInitInitInitInitInitInit00"
 FIELDS = load_fields()
@@ -255,13 +254,6 @@ def test_values_write_fills_headers_lists_and_toelichting():
 
 
 # --------------------------------------------------------------------------- the command
-
-
-@pytest.fixture
-def standin():
-    server = SheetsStandIn().start()
-    yield server
-    server.stop()
 
 
 def fast() -> RetryPolicy:

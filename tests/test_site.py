@@ -14,17 +14,15 @@ import xml.etree.ElementTree as ET
 import lxml.html
 import pytest
 
+from helpers import FORMULA_TEXTS, SCRIPT_TITLE
 from pipeline.catalogue.serve import build_metadata, make_datasette
-
-from site_fixture import FORMULA_TEXTS, SCRIPT_TITLE, build_site_catalogue
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    db = build_site_catalogue(tmp_path_factory.mktemp("site"))
-    return make_datasette(db)
+def site(site_catalogue):
+    return make_datasette(site_catalogue)
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,12 @@ import urllib.parse
 
 import pytest
 
+from helpers import LIBRARIES, TODAY, snapshot_of
+from pipeline.catalogue.serve import SETTINGS, build_metadata, make_datasette
+from pipeline.contract.process import process
 from pipeline.store import summaries
 from pipeline.store.load import write_catalogue
-from pipeline.contract.process import process
-from pipeline.catalogue.serve import SETTINGS, build_metadata, make_datasette
 from tools.sample.synthetic import make_snapshot
-
-from conftest import LIBRARIES, TODAY, snapshot_of
 
 # The canned queries as they were before the summaries, computed over `acties` on every request.
 REFERENCE = {

@@ -8,11 +8,9 @@ import json
 import socket
 from pathlib import Path
 
-from bench.run import get
+from helpers import KLEIN_DIR, TODAY, get, start_serve, wait_for
 from pipeline.app import build
 from pipeline.catalogue.workers import NO_DELAY_HTTP
-
-from conftest import KLEIN_DIR, TODAY, start_serve
 
 
 def children(pid: int) -> list[tuple[int, str]]:
@@ -28,12 +26,16 @@ def test_two_worker_processes_answer_and_stop_together(tmp_path):
     build(str(KLEIN_DIR), tmp_path, TODAY)
     proc, port = start_serve(tmp_path / "kennisbank.db", "--workers", "2")
     try:
-        workers = [pid for pid, cmd in children(proc.pid) if "spawn_main" in cmd]
+        def spawned():
+            found = [pid for pid, cmd in children(proc.pid) if "spawn_main" in cmd]
+            return found if len(found) >= 2 else None
+
+        workers = wait_for(spawned, "two worker processes")
         assert len(workers) == 2
         for _ in range(6):  # whichever process answers: the same catalogue, in Dutch
-            status, body, _ = get(port, "/kennisbank/acties.json?_size=0")
+            status, body = get(port, "/kennisbank/acties.json?_size=0")
             assert status == 200 and json.loads(body)["filtered_table_rows_count"] == 2
-        status, body, _ = get(port, "/kennisbank/acties")
+        status, body = get(port, "/kennisbank/acties")
         assert status == 200 and '<html lang="nl">' in body.decode()
     finally:
         proc.terminate()
@@ -62,9 +64,9 @@ def test_worker_connections_send_without_delay():
 
         server = await asyncio.get_running_loop().create_server(protocol, sock=listener)
         reader, writer = await asyncio.open_connection(*listener.getsockname())
-        for _ in range(100):
-            if made and made[0].transport is not None:
-                break
+        deadline = asyncio.get_running_loop().time() + 30
+        while not (made and made[0].transport is not None):  # the server accepted it
+            assert asyncio.get_running_loop().time() < deadline, "no connection accepted"
             await asyncio.sleep(0.01)
         accepted = made[0].transport.get_extra_info("socket")
         flag = accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)

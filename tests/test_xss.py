@@ -18,14 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LIBRARY_HEADERS, TODAY, good_action
+from helpers import (
+    LIBRARY_HEADERS,
+    TODAY,
+    chromium,
+    good_action,
+    new_page,
+    require_chromium,
+    serving,
+    settle,
+)
 from pipeline.app import build
-from pipeline.contract.config import load_fields
-from pipeline.reports.render import write_reports
 from pipeline.catalogue.serve import make_datasette
 from pipeline.catalogue.site import card_url
+from pipeline.contract.config import load_fields
+from pipeline.reports.render import write_reports
 from pipeline.sources.snapshot import Snapshot, Tab
-from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, require_chromium, serving
 
 
 def payload(tag: str, kind: int) -> str:
@@ -51,7 +59,7 @@ def text_payload(tag: str, kind: int) -> str:
 LIBRARY = "Bibliotheek " + payload("bibliotheek", 1)
 LIBRARIES = [
     [*LIBRARY_HEADERS, "Notitie " + payload("onbekendekop", 2)],
-    [LIBRARY, "Noord-Holland", text_payload("gemeenten", 3), f"javascript:alert('website')",
+    [LIBRARY, "Noord-Holland", text_payload("gemeenten", 3), "javascript:alert('website')",
      52.5486, 4.6694, "marketing@duinstreek.bieb-voorbeeld.nl", 60000, payload("notitie", 4)],
     ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
      "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569,
@@ -201,7 +209,7 @@ INSPECT = """() => {
 
 
 def assert_clean(page, where: str) -> None:
-    page.wait_for_timeout(30)  # onerror/onload of injected elements fire before `load`
+    settle(page)  # onerror/onload of injected elements fire before `load`
     found = page.evaluate(INSPECT)
     assert found == {"ran": [], "injected": [], "handlers": [], "scriptUrls": [],
                      "jsLinks": []}, (where, found)
@@ -217,27 +225,10 @@ def server(built):
 
 @pytest.fixture(scope="module")
 def browser(server, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-xss")), executable_path=str(CHROMIUM),
-            headless=True, args=CHROMIUM_ARGS, viewport=VIEWPORT, locale="nl-NL")
-        # Nothing leaves this machine: only the test server and the report files load.
-        context.route(re.compile(r"^(?!" + re.escape(server) + r"/|file://).*"),
-                      lambda route: route.abort())
-        page = context.new_page()
-        page.dialogs = []
-
-        def on_dialog(dialog):
-            page.dialogs.append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        try:
-            yield page
-        finally:
-            context.close()
+    # Nothing leaves this machine: only the test server and the report files load.
+    allowed = re.escape(server) + "/|file://"
+    with chromium(tmp_path_factory.mktemp("chromium-xss"), allowed) as context:
+        yield new_page(context)
 
 
 def test_site_pages_show_payloads_as_text(browser, server, ids):
