@@ -1,8 +1,8 @@
 """Under load: 32 readers over HTTP on `kennisbank serve` while a real `kennisbank build` swaps
 the served kennisbank.db, and then a copy of the first file is renamed back in
-(pipeline/catalogue/swap.py). Every answer (the table's count and first rows, action cards) must
-be exactly that of the old or of the new catalogue, computed from the files with sqlite3; none
-may fail, and every request sent after a swap is complete sees the new file. The long version,
+(pipeline/catalogue/swap.py). Every answer (the table's count, facet counts and first rows, action
+cards) must be exactly that of the old or of the new catalogue, computed from the files with
+sqlite3; none may fail, and every request sent after a swap is complete sees the new file. The long version,
 with facets, 30 s on 100,000 actions, is the benchmark `python -m bench.swap`.
 
 Also: `kennisbank serve` stopped with SIGTERM removes its temporary metadata folder."""
@@ -32,6 +32,7 @@ from tools.sample.synthetic import make_snapshot
 ROWS = 1000          # per catalogue: a build takes a few seconds
 READERS = 32
 TABLE = "/kennisbank/acties.json?_sort=actie_id&_size=20"
+FACETS = ("provincie", "doel_behaald", "budget_klasse")  # counted once per file (facets.py)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,10 @@ def expected(db: Path, cards: list[str]) -> dict[str, str]:
     try:
         count = conn.execute("select count(*) from acties").fetchone()[0]
         ids = [r[0] for r in conn.execute("select actie_id from acties order by actie_id limit 20")]
-        found = {TABLE: json.dumps([count, ids])}
+        facets = {column: dict(sorted(conn.execute(
+            f"select {column}, count(*) from acties where {column} is not null group by 1")))
+            for column in FACETS}
+        found = {TABLE: json.dumps([count, ids, facets])}
         for card in cards:
             row = conn.execute("select * from acties where actie_id = ?", [card]).fetchone()
             found[card_path(card)] = json.dumps(list(row) if row else None)
@@ -68,7 +72,11 @@ def fingerprint(path: str, status: int, body: bytes) -> str:
     data = json.loads(body)
     if path == TABLE:
         column = data["columns"].index("actie_id")
-        return json.dumps([data["filtered_table_rows_count"], [r[column] for r in data["rows"]]])
+        facets = {name: dict(sorted((r["value"], r["count"])
+                                    for r in data["facet_results"][name]["results"]))
+                  for name in FACETS}
+        return json.dumps([data["filtered_table_rows_count"], [r[column] for r in data["rows"]],
+                           facets])
     return json.dumps(data["rows"][0])
 
 

@@ -31,9 +31,12 @@ DEFAULT_POLICY = gsheet.RetryPolicy  # the real class; the fixtures scale it dow
 
 KEY = "1FaultsStandInKennisbank0123456789_-abc"
 SOURCE = f"gsheet:{KEY}"
-FAST = dict(attempts=4, base_delay=0.05, max_delay=0.2, deadline=5.0, timeout=(1.0, 0.5),
+# A read timeout of 1.5 s: short enough for a quick test of a hanging answer, long enough for
+# every normal answer of the stand-in, also on a busy machine (a slow normal answer would be
+# retried and change the exact number of requests these tests assert).
+FAST = dict(attempts=4, base_delay=0.05, max_delay=0.2, deadline=15.0, timeout=(5.0, 1.5),
             requests_per_minute=1000)
-BOUND = 8.0  # seconds: the slowest scenario waits 4 x 0.5 s timeouts plus backoff
+BOUND = 20.0  # seconds: the slowest scenario waits 4 x 1.5 s timeouts plus backoff
 
 
 class VanishingTab(SheetsStandIn):
@@ -152,7 +155,7 @@ def assert_correct_build(out: Path, rows: list[tuple], outcome) -> None:
      "Probeer het later opnieuw."),
     ("values.batchGet", [500, 503, 500, 503], "Google Sheets is tijdelijk niet beschikbaar (HTTP "
      "503, 4 pogingen). Probeer het later opnieuw."),
-    ("values.batchGet", [Fault(hang=30)] * 4, "Google Sheets antwoordde niet binnen 0,5 seconden "
+    ("values.batchGet", [Fault(hang=30)] * 4, "Google Sheets antwoordde niet binnen 1,5 seconden "
      "(4 pogingen). Probeer het later opnieuw."),
     ("metadata", [Fault(truncate=True)] * 4, "Google Sheets gaf een onleesbaar antwoord (geen "
      "geldige JSON, 4 pogingen). Probeer het later opnieuw."),
