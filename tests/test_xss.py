@@ -261,6 +261,10 @@ def test_cards_show_payloads_as_text_and_no_script_links(browser, server, ids):
     assert page.get_by_text(payload("tip", TEXT_FIELDS.index("tip")), exact=False).count() >= 1
 
 
+MARKER_COUNTS = ("() => [document.querySelectorAll('.marker-cluster').length, "
+                 "document.querySelectorAll('.leaflet-marker-icon:not(.marker-cluster)').length]")
+
+
 def test_map_popups_escape_library_names(browser, server):
     page = browser
     page.goto(server + "/kennisbank/kaart")
@@ -269,14 +273,19 @@ def test_map_popups_escape_library_names(browser, server):
         clusters = page.locator(".marker-cluster")
         if not clusters.count():
             break
+        before = page.evaluate(MARKER_COUNTS)
         clusters.first.click()
-        page.wait_for_timeout(400)
+        page.wait_for_function(f"before => {MARKER_COUNTS}().join() !== before.join() && "
+                               f"!document.querySelector('.leaflet-zoom-anim')", arg=before)
     popups = []
     for marker in page.locator(".leaflet-marker-icon:not(.marker-cluster)").all():
+        shown = popups[-1] if popups else None
         marker.dispatch_event("click")  # no coordinates: an open popup may cover a marker
-        page.wait_for_timeout(300)
+        page.wait_for_function("shown => { const p = document.querySelector("
+                               "'.leaflet-popup-content'); return p && p.innerText !== shown; }",
+                               arg=shown)
         assert_clean(page, "kaart")
-        popups += page.locator(".leaflet-popup-content").all_inner_texts()
+        popups.append(page.locator(".leaflet-popup-content").inner_text())
     assert any(text.startswith("Bibliotheek <img") for text in popups), popups
 
 
