@@ -9,10 +9,8 @@ fails after publication is recorded in the RunResult, never raised. `write_repor
 
 from __future__ import annotations
 
-import errno
 import os
 import secrets
-import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -25,6 +23,7 @@ from pipeline.errors import KennisbankError
 from pipeline.sources import fetch
 from pipeline.sources.snapshot import Snapshot, utc_now, write_snapshot
 from pipeline.store import load
+from pipeline.store.folder import identity, remove_leftovers, storage_error
 from pipeline.store.lock import run_lock
 
 
@@ -51,10 +50,6 @@ def describe_source(snapshot: Snapshot | None, source: str | None) -> tuple[str,
     return source or "voorbeeld", ""
 
 
-class StorageError(KennisbankError):
-    """The output folder cannot be written (disk full, no permission) or read."""
-
-
 def build(source: str | None, out_dir: Path, today: date | None = None,
           force: bool = False) -> BuildResult:
     """Run the whole pipeline under the output folder's lock (see _build). A file or database
@@ -63,57 +58,12 @@ def build(source: str | None, out_dir: Path, today: date | None = None,
     before: tuple[int, int, int] | None | bool = False  # False: the run did not start
     try:
         with run_lock(out_dir):
-            before = _identity(out_dir / load.CATALOGUE)
+            before = identity(out_dir / load.CATALOGUE)
             remove_leftovers(out_dir)
             return _build(source, out_dir, today, force)
     except (OSError, sqlite3.Error) as exc:
-        unchanged = before is False or _identity(out_dir / load.CATALOGUE) == before
+        unchanged = before is False or identity(out_dir / load.CATALOGUE) == before
         raise storage_error(exc, out_dir, unchanged) from None
-
-
-def _identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        found = path.stat()
-    except OSError:
-        return None
-    return found.st_ino, found.st_size, found.st_mtime_ns
-
-
-def storage_error(exc: OSError | sqlite3.Error, out_dir: Path, unchanged: bool) -> StorageError:
-    if isinstance(exc, OSError):
-        code, detail = exc.errno, f"{exc.strerror or exc}: {exc.filename or out_dir}"
-        full, denied = code in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT), code in (
-            errno.EACCES, errno.EPERM, errno.EROFS)
-    else:
-        code, detail = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF, str(exc)
-        full, denied = code == sqlite3.SQLITE_FULL, code in (sqlite3.SQLITE_READONLY,
-                                                             sqlite3.SQLITE_CANTOPEN)
-    name = getattr(exc, "filename", None)
-    if name and not Path(name).resolve().is_relative_to(out_dir.resolve()):
-        problem = f"Geen toegang tot '{name}'" if denied else f"Lezen van '{name}' is mislukt"
-    elif full:
-        problem = f"De schijf is vol: in '{out_dir}' kon niet worden geschreven"
-    elif denied:
-        problem = f"Geen schrijfrechten in '{out_dir}'"
-    else:
-        problem = f"Lezen of schrijven in '{out_dir}' is mislukt"
-    state = ("De gepubliceerde kennisbank is niet gewijzigd." if unchanged else
-             "De nieuwe kennisbank is gepubliceerd, maar de geschiedenis in beheer.db is "
-             "misschien niet bijgewerkt.")
-    return StorageError(f"{problem} ({detail}). {state}")
-
-
-def remove_leftovers(out_dir: Path) -> None:
-    """Temporary files of runs that were killed (SIGKILL, power cut): under the lock no other
-    run is writing, so whatever temporary file is there is a leftover."""
-    patterns = [f".{load.CATALOGUE}.*.tmp*", ".rapporten.*.tmp", ".rapporten.*.old",
-                "raw/*.json.tmp"]
-    for pattern in patterns:
-        for path in out_dir.glob(pattern):
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
 
 
 def _build(source: str | None, out_dir: Path, today: date | None = None,
