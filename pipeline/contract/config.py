@@ -184,6 +184,12 @@ def load_vocabularies() -> dict[str, Vocabulary]:
 
 
 @cache
+def load_terms() -> dict[str, Any]:
+    """schemas/voorwaarden.yml: the terms' version, the sharing levels and the licence."""
+    return _read_yaml("voorwaarden.yml")
+
+
+@cache
 def contract_hash() -> str:
     """Changes when the contract in schemas/ changes: a reason to rebuild an unchanged sheet."""
     digest = hashlib.sha256()
