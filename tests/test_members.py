@@ -99,9 +99,12 @@ def test_network_context_is_complete(context):
     assert "pip install --no-cache-dir -c constraints.txt ./src[netwerk]" in dockerfile
     assert "datasette-auth-passwords==" in (out / "constraints.txt").read_text()
     metadata = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
-    assert metadata["allow"] == {"id": ["netwerk"]}
-    assert metadata["plugins"]["datasette-auth-passwords"] == {
-        "netwerk_password_hash": {"$env": "KENNISBANK_NETWERK_WACHTWOORD_HASH"}}
+    assert metadata["allow"] == {"netwerklid": True}
+    assert metadata["databases"]["kennisbank"]["allow_sql"] == {
+        "id": ["kennisbank-grafieken"], "netwerklid": True}
+    # The accounts are read at run time from the environment: none in the context.
+    assert "datasette-auth-passwords" not in metadata["plugins"]
+    assert "KENNISBANK_NETWERK_ACCOUNTS_FILE" in dockerfile
     assert metadata["databases"]["netwerk"]["allow_sql"] is False
     assert "pbkdf2" not in json.dumps(metadata)  # the hash comes from the environment only
     data = json.loads((out / "inspect-data.json").read_text(encoding="utf-8"))
@@ -124,11 +127,11 @@ def test_public_context_has_no_login_and_no_contacts(built, tmp_path):
             assert secret not in data, (path, secret)
 
 
-def login(server, password: str):
+def login(server, password: str, username: str = "netwerk"):
     page = server.request("/-/login")
     token = re.search(r'name="csrftoken" value="([^"]+)"', page.body).group(1)
     return server.request("/-/login", cookies=page.cookies,
-                          form={"username": "netwerk", "password": password,
+                          form={"username": username, "password": password,
                                 "csrftoken": token}), page.cookies
 
 
@@ -172,4 +175,5 @@ def test_members_log_in_and_see_contacts_anonymous_visitors_do_not(context):
 def test_network_instance_refuses_to_start_without_a_password_hash(context):
     code, output = container_fails(context.directory, {"DATASETTE_SECRET": "x"})
     assert code != 0
+    assert "KENNISBANK_NETWERK_ACCOUNTS_FILE" in output
     assert "KENNISBANK_NETWERK_WACHTWOORD_HASH" in output

@@ -6,7 +6,8 @@ whose CMD is the command line of `kennisbank serve` with `-i` and `--inspect-fil
 The catalogue is an immutable SQLite file, so the site scales out by running more identical
 read-only containers behind a load balancer; every build gets a new image (see deploy/README.md).
 With ``netwerk`` the context is that of the network members' instance: also netwerk.db (contact
-details), datasette-auth-passwords and a login for everything."""
+details), datasette-auth-passwords and a login for everything, with one account per library
+read at run time (pipeline/catalogue/netwerk_accounts.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.catalogue.netwerk_accounts import ACCOUNTS_ENV
 from pipeline.catalogue.plugins.chart_access import CHART_ACTOR
 from pipeline.catalogue.serve import ROOT, TEMPLATES, build_metadata, datasette_args
 from pipeline.errors import KennisbankError
@@ -32,8 +34,7 @@ PORT = 8001
 HOST_VAR, PORT_VAR = "HOST", "PORT"
 NETWORK_PLUGIN = ROOT / "pipeline" / "catalogue" / "netwerk_plugin.py"
 NETWORK_TEMPLATES = ROOT / "deploy" / "netwerk" / "templates"
-HASH_ENV = "KENNISBANK_NETWERK_WACHTWOORD_HASH"
-NETWORK_ACCOUNT = "netwerk"
+MEMBER = {"netwerklid": True}   # the actor of every account (netwerk_plugin.py signs it)
 
 SOURCE_FILES = ("pyproject.toml", "README.md")
 SOURCE_PACKAGES = ("pipeline", "schemas")
@@ -79,10 +80,10 @@ def network_metadata() -> dict[str, Any]:
     """The public metadata, with a login required for everything and netwerk.db described."""
     metadata = build_metadata()
     metadata["title"] = f"{metadata['title']} (netwerk)"
-    metadata["allow"] = {"id": [NETWORK_ACCOUNT]}
+    metadata["allow"] = dict(MEMBER)
     kennisbank = metadata["databases"]["kennisbank"]
     # The charts page runs its fixed SQL as the logged-in member here.
-    kennisbank["allow_sql"] = {"id": [CHART_ACTOR, NETWORK_ACCOUNT]}
+    kennisbank["allow_sql"] = {"id": [CHART_ACTOR], **MEMBER}
     metadata["databases"]["netwerk"] = {
         "title": "Contactgegevens (alleen voor netwerkleden)",
         "description": "Wie meer weet over een gedeelde actie. Alleen zichtbaar na inloggen; "
@@ -107,9 +108,7 @@ def network_metadata() -> dict[str, Any]:
             "bouw": {"hidden": True},
         },
     }
-    metadata["plugins"]["datasette-auth-passwords"] = {
-        f"{NETWORK_ACCOUNT}_password_hash": {"$env": HASH_ENV},
-    }
+    # No accounts here: netwerk_plugin.py reads them at run time from the environment.
     return metadata
 
 
@@ -128,7 +127,8 @@ def dockerfile(netwerk: bool, command: list[str]) -> str:
     package = "./src[netwerk]" if netwerk else "./src"
     databases = f"{CATALOGUE} {NETWORK}" if netwerk else CATALOGUE
     plugins = "COPY plugins/ /app/plugins/\n" if netwerk else ""
-    runtime = (f"# At run time set {HASH_ENV} (from `datasette hash-password`) and DATASETTE_SECRET\n"
+    runtime = (f"# At run time set {ACCOUNTS_ENV} (a file of `account: hash` lines from\n"
+               f"# `datasette hash-password`, mounted as a secret) and DATASETTE_SECRET\n"
                f"# (the same for every instance, so a login holds on all of them).\n"
                if netwerk else "")
     title = "network members' instance (login required)" if netwerk else "public catalogue"
