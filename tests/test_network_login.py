@@ -1,8 +1,8 @@
 """Who may enter the network members' instance: one account per library from a secrets file,
 a removed account locked out at once, failed logins throttled per account and per instance (the
 sixth wrong password within a minute is refused without checking it), and one usage-log line per
-attempt without IP. Over HTTP against the container's CMD, and the throttle's window with an
-injected clock."""
+attempt without IP. Over HTTP against the container's CMD; the throttle's window with an
+injected clock, in process (datasette.client) and on its own."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import base64
 import http.client
 import json
 import os
+import re
 from datetime import datetime, timezone
 
 import pytest
@@ -247,3 +248,66 @@ def test_an_accounts_file_is_read_again_when_it_changes_and_every_minute(tmp_pat
     assert accounts.current() == {"bieb-b": h2}
     path.write_text("bieb-b: geheim\n", encoding="utf-8")  # broken after the start: nobody
     assert accounts.current() == {}
+
+
+@pytest.fixture
+def in_process(context, tmp_path, monkeypatch):
+    """The network context's Datasette in this process (datasette.client), with its plugin
+    module at hand to set the throttle's clock; the plugin is unregistered afterwards."""
+    import asyncio
+
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from pipeline.catalogue.serve import SETTINGS
+
+    accounts = tmp_path / "accounts.yml"
+    accounts.write_text(accounts_text(["bieb-duinstreek", "coordinatie"]), encoding="utf-8")
+    monkeypatch.setenv("KENNISBANK_NETWERK_ACCOUNTS_FILE", str(accounts))
+    monkeypatch.setenv("KENNISBANK_USAGE_LOG", str(tmp_path / "gebruik.jsonl"))
+    monkeypatch.delenv("KENNISBANK_NETWERK_WACHTWOORD_HASH", raising=False)
+    out = context.directory
+    ds = Datasette(immutables=[str(out / "kennisbank.db"), str(out / "netwerk.db")],
+                   metadata=json.loads((out / "metadata.json").read_text(encoding="utf-8")),
+                   template_dir=str(out / "templates"), plugins_dir=str(out / "plugins"),
+                   settings=SETTINGS)
+    plugin = pm.get_plugin("netwerk_plugin.py")
+    assert plugin is not None
+    try:
+        asyncio.run(ds.invoke_startup())
+        yield ds, plugin
+    finally:
+        pm.unregister(plugin)
+    assert pm.get_plugin("netwerk_plugin.py") is None
+
+
+def test_the_throttle_of_the_served_login_lifts_after_a_minute(in_process):
+    import asyncio
+
+    ds, plugin = in_process
+    now = [5000.0]
+    plugin.state(ds).throttle.clock = lambda: now[0]
+
+    async def attempt(password: str):
+        page = await ds.client.get("/-/login")
+        token = re.search(r'name="csrftoken" value="([^"]+)"', page.text).group(1)
+        return await ds.client.post("/-/login", cookies=dict(page.cookies), data={
+            "username": "bieb-duinstreek", "password": password, "csrftoken": token})
+
+    async def run():
+        statuses = []
+        for _ in range(5):
+            statuses.append((await attempt("geraden")).status_code)
+            now[0] += 10
+        sixth = await attempt(PASSWORDS["bieb-duinstreek"])
+        now[0] = 5059.9
+        still = await attempt(PASSWORDS["bieb-duinstreek"])
+        now[0] = 5060.0
+        lifted = await attempt(PASSWORDS["bieb-duinstreek"])
+        return statuses, sixth, still, lifted
+
+    statuses, sixth, still, lifted = asyncio.run(run())
+    assert statuses == [200] * 5
+    assert sixth.status_code == 429 and THROTTLED in sixth.text
+    assert still.status_code == 429
+    assert lifted.status_code == 302 and "ds_actor" in lifted.cookies
