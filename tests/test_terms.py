@@ -6,11 +6,14 @@ context shows its own copy of the documents."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 
 import lxml.html
 import pytest
 
-from helpers import ROOT, container
+from helpers import ROOT, container, free_port, stop, wait_for
+from helpers import get as http_get
 from pipeline import nl
 from pipeline.catalogue import deploy, terms
 from pipeline.catalogue.serve import build_metadata, load_metadata, make_datasette
@@ -156,3 +159,27 @@ def test_container_shows_the_documents_of_its_context(sample_build, tmp_path):
         assert response.status == 200
         assert texts(lxml.html.fromstring(response.body), "//article//h1") == [
             "Gebruiksvoorwaarden"]
+        output = server.output().replace(f"127.0.0.1:{server.port}", "")
+    assert "Application startup complete." in output
+    assert "127.0.0.1:" not in output  # no access log with the readers' addresses
+    assert "GET /" not in output
+
+
+@pytest.mark.parametrize("options", [(), ("--workers", "2")])
+def test_serve_keeps_no_access_log(site_catalogue, tmp_path, options):
+    log_path = tmp_path / "serve.log"
+    port = free_port()
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.cli", "serve", "--db", str(site_catalogue),
+             "--port", str(port), *options], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+    try:
+        wait_for(lambda: http_get(port, "/privacy", 5)[0] == 200, "kennisbank serve")
+        assert http_get(port, "/kennisbank/acties?_search=wethouder")[0] == 200
+    finally:
+        stop(process, group=True)
+    output = log_path.read_text(encoding="utf-8")
+    assert "Application startup complete." in output
+    assert "127.0.0.1:" not in output.replace(f"127.0.0.1:{port}", "")
+    assert "GET /" not in output and "wethouder" not in output
