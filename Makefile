@@ -42,8 +42,9 @@ fuzz: install ## Long robustness run (~45 min): many more fuzzed sheets, damaged
 sample: install ## Regenerate the embedded sample workbook (fictional data)
 	$(BIN)/python -m tools.sample.workbook pipeline/data/voorbeeld-kennisbank.xlsx
 
-docs: install ## Regenerate the field, vocabulary and findings lists in docs/ from schemas/
+docs: install ## Regenerate the field, vocabulary and findings lists and the terms' settings in docs/ from schemas/
 	$(BIN)/python -m pipeline.contract.guide
+	$(BIN)/python -m pipeline.catalogue.terms
 
 bench: install ## Benchmarks at 1.000-100.000 actions (BENCH_FULL=1: also 1.000.000); not in make test
 	BENCH_FULL=$(BENCH_FULL) $(BIN)/python -m bench.run

@@ -118,3 +118,31 @@ def test_charts_render_without_arbitrary_sql(page, server):
     assert texts(page, "#chart-acties, #chart-bibliotheken, #chart-gemeten") == ["6", "4", "5"]
     screenshot(page, "cijfers.png", full_page=True)
     assert page.dialogs == []
+
+
+def test_card_names_its_licence_and_the_footer_leads_to_the_terms(page, server):
+    page.goto(server + "/kennisbank/acties?_search=wethouder")
+    page.get_by_role("link", name="Kinderboekenweek voorleesfeest", exact=True).click()
+    page.wait_for_url(re.compile(r"/kennisbank/acties/KB-"))
+    card = page.url
+    assert texts(page, ".kb-licentie") == [
+        "Bron: Bibliotheek Duinstreek — gedeeld onder CC BY 4.0; vermeld de bibliotheek als bron."]
+    licence = page.locator(".kb-licentie").get_by_role("link", name="CC BY 4.0", exact=True)
+    assert licence.get_attribute("href") == "https://creativecommons.org/licenses/by/4.0/deed.nl"
+
+    page.locator("footer.ft").get_by_role("link", name="Gebruiksvoorwaarden", exact=True).click()
+    page.wait_for_url(server + "/voorwaarden")
+    assert page.title() == "Gebruiksvoorwaarden · Kennisbank Marketing"
+    assert texts(page, "h1") == ["Gebruiksvoorwaarden"]
+    assert "Versie: 1 december 2026" in texts(page, "article p")
+    screenshot(page, "voorwaarden.png", full_page=True)
+
+    page.goto(card)
+    page.locator("footer.ft").get_by_role("link", name="Privacy", exact=True).click()
+    page.wait_for_url(server + "/privacy")
+    assert texts(page, "h1") == ["Privacyverklaring"]
+    page.locator("article").get_by_role("link", name="gebruiksvoorwaarden", exact=True).click()
+    page.wait_for_url(server + "/voorwaarden")
+    assert texts(page, "h1") == ["Gebruiksvoorwaarden"]
+    assert page.context.cookies() == []  # readers get no cookies (see /privacy)
+    assert page.dialogs == []

@@ -22,6 +22,7 @@ from typing import Any
 from pipeline.catalogue.netwerk_accounts import ACCOUNTS_ENV
 from pipeline.catalogue.plugins.chart_access import CHART_ACTOR
 from pipeline.catalogue.serve import ROOT, TEMPLATES, build_metadata, datasette_args
+from pipeline.catalogue.terms import DOCS, PAGES
 from pipeline.errors import KennisbankError
 
 CATALOGUE = "kennisbank.db"
@@ -195,6 +196,14 @@ def _copy_source(target: Path) -> None:
         shutil.copytree(ROOT / package, target / package, ignore=ignore)
 
 
+def _copy_documents(target: Path) -> None:
+    """The documents of /voorwaarden and /privacy, where the pages' template loader finds them
+    (pipeline/catalogue/plugins/dutch_pages.py)."""
+    target.mkdir()
+    for name in PAGES:
+        shutil.copy2(DOCS / name, target / name)
+
+
 def prepare(db: Path, out: Path, netwerk: bool = False) -> Context:
     """Write the build context for the public catalogue (or, with ``netwerk``, for the network
     members' instance, which also needs netwerk.db next to ``db``)."""
@@ -217,6 +226,7 @@ def prepare(db: Path, out: Path, netwerk: bool = False) -> Context:
                                 encoding="utf-8")
     (out / INSPECT).write_text(json.dumps(inspect_data(databases), indent=2), encoding="utf-8")
     shutil.copytree(TEMPLATES, out / "templates")
+    _copy_documents(out / "templates" / "docs")
     if netwerk:
         shutil.copytree(NETWORK_TEMPLATES, out / "templates", dirs_exist_ok=True)
         add_network_link(out / "templates" / "base.html")

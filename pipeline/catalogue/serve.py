@@ -90,8 +90,12 @@ def column_descriptions(tab: str) -> dict[str, str]:
 
 
 def build_metadata() -> dict[str, Any]:
-    """schemas/metadata.yml with the fields' Dutch descriptions from schemas/fields.yml."""
+    """schemas/metadata.yml with the fields' Dutch descriptions from schemas/fields.yml and the
+    licence of the terms (schemas/voorwaarden.yml)."""
+    from pipeline.catalogue.site import licence
+
     metadata = load_metadata()
+    metadata["license"], metadata["license_url"] = licence()["naam"], licence()["url"]
     tables = metadata["databases"]["kennisbank"]["tables"]
     for table, tab in (("acties", "Acties"), ("bibliotheken", "Bibliotheken")):
         columns = tables[table].setdefault("columns", {})

@@ -14,7 +14,7 @@ from datasette.utils import path_with_replaced_args, tilde_encode
 from markupsafe import Markup
 
 from pipeline import nl
-from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, SCHEMAS_DIR, load_fields
+from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, SCHEMAS_DIR, load_fields, load_terms
 
 DATABASE = "kennisbank"
 TABLE = "acties"
@@ -25,6 +25,12 @@ URL_SCHEMES = ("http://", "https://")
 def site_config() -> dict[str, Any]:
     with open(SCHEMAS_DIR / "site.yml", encoding="utf-8") as fh:
         return yaml.safe_load(fh)["plugins"]["kennisbank"]
+
+
+def licence() -> dict[str, str]:
+    """The licence of public actions (schemas/voorwaarden.yml): {"naam": ..., "url": ...}."""
+    found = load_terms()["licentie"]
+    return {"naam": str(found["naam"]), "url": str(found["url"])}
 
 
 @cache
@@ -187,7 +193,7 @@ async def card(db, actie_id: str) -> dict[str, Any] | None:
     if not is_web_link(library.get("website")):
         library["website"] = None
     return {"actie": action, "secties": card_sections(action), "bibliotheek": library,
-            "vergelijkbaar": similar}
+            "vergelijkbaar": similar, "licentie": licence()}
 
 
 # ------------------------------------------------------------------------ the table page

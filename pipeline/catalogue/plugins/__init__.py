@@ -10,7 +10,8 @@ datasette/default_*.py), each registered by its own `datasette` entry point in p
 - table_cells:   the cells of the tables, only for the columns a page shows
 - csv_download:  no CSV cell becomes a spreadsheet formula
 - chart_access:  only the charts page and its exact queries may run SQL
+- no_access_log: no access log with the readers' IP addresses
 """
 
 PLUGINS = ("requirements", "file_swap", "facet_counts", "sql_functions", "dutch_pages",
-           "table_cells", "csv_download", "chart_access")
+           "table_cells", "csv_download", "chart_access", "no_access_log")

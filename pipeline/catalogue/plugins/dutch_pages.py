@@ -1,5 +1,6 @@
-"""The Dutch pages: Datasette's base.html declared Dutch, the formatting filters, the stylesheet
-and the data each page of templates/datasette/ shows (from pipeline/catalogue/site.py)."""
+"""The Dutch pages: Datasette's base.html declared Dutch, the formatting filters, the stylesheet,
+the documents of the terms pages (pipeline/catalogue/terms.py) and the data each page of
+templates/datasette/ shows (from pipeline/catalogue/site.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from pathlib import Path
 import datasette as datasette_package
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
-from jinja2 import ChoiceLoader, DictLoader
+from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PrefixLoader
 
-from pipeline.catalogue import site
+from pipeline.catalogue import site, terms
 
 DB = site.DATABASE
 
@@ -25,7 +26,14 @@ def prepare_jinja2_environment(env, datasette):
     # declared Dutch (<html lang="nl">).
     default_base = Path(datasette_package.__file__).parent / "templates" / "base.html"
     source = default_base.read_text(encoding="utf-8").replace("<html>", '<html lang="nl">', 1)
-    env.loader = ChoiceLoader([DictLoader({"default:base.html": source}), env.loader])
+    # The terms and the privacy statement (pages/voorwaarden.html, pages/privacy.html) show a
+    # document of docs/: from the template folder's docs/ in a container context (deploy.py
+    # copies them there), else from the repository's docs/.
+    env.loader = ChoiceLoader([DictLoader({"default:base.html": source}), env.loader,
+                               PrefixLoader({"docs": FileSystemLoader(terms.DOCS)})])
+    env.globals["kb_licentie"] = site.licence()
+    env.globals["kb_document"] = lambda name: terms.page_html(
+        env.loader.get_source(env, f"docs/{name}")[0])
 
 
 @hookimpl
