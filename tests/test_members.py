@@ -149,6 +149,10 @@ def test_members_log_in_and_see_contacts_anonymous_visitors_do_not(context):
             assert ANNA not in anonymous.body
         page = server.request("/-/login")
         assert page.status == 200 and "Inloggen voor netwerkleden" in page.body
+        for path, heading in [("/voorwaarden", "Gebruiksvoorwaarden"),
+                              ("/privacy", "Privacyverklaring")]:
+            terms = server.request(path)  # readable before logging in: they hold no data
+            assert terms.status == 200 and f"<h1>{heading}" in terms.body, path
 
         wrong, _ = login(server, "fout-wachtwoord")
         assert wrong.status == 200 and "ds_actor" not in wrong.cookies
