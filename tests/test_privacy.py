@@ -19,6 +19,7 @@ from helpers import (
     KLEIN_DIR,
     LIBRARY_HEADERS,
     TODAY,
+    agreed,
     good_action,
     personal_values,
     sample_personal_values,
@@ -66,12 +67,12 @@ def privacy_snapshot() -> Snapshot:
     ]
     bibliotheken = [
         [*LIBRARY_HEADERS, "Telefoon intern"],
-        ["Bibliotheek Duinstreek", "Noord-Holland", "Castricum", None, 52.5486, 4.6694,
-         MARKERS["library_email"], 60000, "06-98765432"],
-        ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen", None, None, None,
-         "communicatie@veenweide.bieb-voorbeeld.nl", 112000, None],
-        [MARKERS["rejected_library"], "Atlantis", None, None, None, None,
-         "roerdomp@bieb-voorbeeld.nl", 10, None],
+        agreed(["Bibliotheek Duinstreek", "Noord-Holland", "Castricum", None, 52.5486, 4.6694,
+                MARKERS["library_email"], 60000, "06-98765432"]),
+        agreed(["Bibliotheek Veenweide", "Zuid-Holland", "Alphen", None, None, None,
+                "communicatie@veenweide.bieb-voorbeeld.nl", 112000, None]),
+        agreed([MARKERS["rejected_library"], "Atlantis", None, None, None, None,
+                "roerdomp@bieb-voorbeeld.nl", 10, None]),
     ]
     return Snapshot(source={"soort": "test"}, tabs=[Tab("Acties", acties, 0),
                                                    Tab("Bibliotheken", bibliotheken, 1)])
