@@ -433,7 +433,7 @@ def validation_rule(f: Field, plan: InitPlan) -> dict[str, Any] | None:
                     {"userEnteredValue": v} for v in f.waarden]},
                 "inputMessage": f"Kies {explain.how_to_fill(f)}.",
                 "strict": False, "showCustomUi": True}
-    if f.type == "datum":
+    if f.type in ("datum", "akkoord"):
         return {"condition": {"type": "DATE_IS_VALID"},
                 "inputMessage": f"{explain.capitalised(explain.how_to_fill(f))}, bijvoorbeeld "
                                 f"{explain.example_for(f)}.",
@@ -442,7 +442,8 @@ def validation_rule(f: Field, plan: InitPlan) -> dict[str, Any] | None:
 
 
 def number_format(f: Field) -> dict[str, str] | None:
-    return {"datum": DATE_FORMAT, "bedrag": AMOUNT_FORMAT, "geheel": WHOLE_FORMAT}.get(f.type)
+    return {"datum": DATE_FORMAT, "akkoord": DATE_FORMAT, "bedrag": AMOUNT_FORMAT,
+            "geheel": WHOLE_FORMAT}.get(f.type)
 
 
 def _contract_requests(tab: str, plan: InitPlan) -> list[dict[str, Any]]:
