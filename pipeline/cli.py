@@ -108,8 +108,10 @@ def _log_traceback(exc: Exception) -> str:
 
 def summary(counts: dict[str, int]) -> str:
     return (f"{counts['rijen_gelezen']} acties gelezen: {counts['gepubliceerd']} gepubliceerd "
-            f"(waarvan {counts['onvolledig']} onvolledig), {counts['afgekeurd']} afgekeurd, "
-            f"{counts['niet_gedeeld']} niet gedeeld. Meldingen: "
+            f"(waarvan {counts['onvolledig']} onvolledig), "
+            f"{counts['alleen_netwerk']} alleen netwerk, {counts['afgekeurd']} afgekeurd, "
+            f"{counts['niet_gedeeld']} niet gedeeld, {counts['wacht_op_akkoord']} wacht op "
+            f"akkoord. Meldingen: "
             f"{nl.counted(counts['fouten'], 'fout')}, "
             f"{nl.counted(counts['waarschuwingen'], 'waarschuwing')}, "
             f"{nl.counted(counts['info'], 'info')}.")

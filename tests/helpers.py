@@ -43,16 +43,25 @@ TODAY = date(2026, 11, 28)
 
 ACTION_HEADERS = [f.kop for f in load_fields()["Acties"]]
 LIBRARY_HEADERS = [f.kop for f in load_fields()["Bibliotheken"]]
+AGREED_ON, AGREED_BY = "12-11-2026", "directeur"
+
+
+def agreed(row: list, day: str | None = AGREED_ON, by: str | None = AGREED_BY) -> list:
+    """A Bibliotheken row of the eight columns before the agreement (and any extra columns
+    after them), with the agreement to the terms filled in."""
+    return [*row[:8], day, by, *row[8:]]
+
 
 DUINSTREEK_ROW = ["Bibliotheek Duinstreek", "Noord-Holland", "Castricum, Heiloo",
                   "https://www.duinstreek.bieb-voorbeeld.nl", 52.5486, 4.6694,
-                  "marketing@duinstreek.bieb-voorbeeld.nl", 60000]
+                  "marketing@duinstreek.bieb-voorbeeld.nl", 60000, AGREED_ON, AGREED_BY]
 LIBRARIES = [
     LIBRARY_HEADERS,
     DUINSTREEK_ROW,
     ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
      "https://www.veenweide.bieb-voorbeeld.nl", "52,1284", "4,6569",
-     "communicatie@veenweide.bieb-voorbeeld.nl", "112.000"],  # typed the Dutch way
+     "communicatie@veenweide.bieb-voorbeeld.nl", "112.000",  # typed the Dutch way
+     "2026-11-03", "hoofd marketing"],
 ]
 
 
@@ -73,7 +82,7 @@ def good_action(**overrides) -> list:
         startdatum="2-10-2024", einddatum="13-10-2024", budget_eur=500, uren=20,
         meetbaar_doel="50 nieuwe jeugdleden", kpi="Nieuwe leden", streefwaarde=50,
         resultaat=60, resultaten_toelichting="Ruim gehaald.", wat_werkte="Voorlezen.",
-        tip="Begin op tijd.",
+        tip="Begin op tijd.", delen="openbaar",
     )
     values.update(overrides)
     return action(**values)
@@ -460,14 +469,14 @@ FORMULA_TEXTS = {
 SITE_LIBRARIES = [
     LIBRARY_HEADERS,
     DUINSTREEK_ROW,
-    ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
-     "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569,
-     "communicatie@veenweide.bieb-voorbeeld.nl", 112000],
-    ["Bibliotheek Kustlicht", "Noord-Holland", "Bergen, Egmond",
-     "https://www.kustlicht.bieb-voorbeeld.nl", 52.6603, 4.6986,
-     "pr@kustlicht.bieb-voorbeeld.nl", 30000],
-    ["Bibliotheek Polderrand", "Zuid-Holland", "Zoeterwoude", None, 52.1180, 4.4960,
-     "info@polderrand.bieb-voorbeeld.nl", 9000],
+    agreed(["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
+            "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569,
+            "communicatie@veenweide.bieb-voorbeeld.nl", 112000]),
+    agreed(["Bibliotheek Kustlicht", "Noord-Holland", "Bergen, Egmond",
+            "https://www.kustlicht.bieb-voorbeeld.nl", 52.6603, 4.6986,
+            "pr@kustlicht.bieb-voorbeeld.nl", 30000]),
+    agreed(["Bibliotheek Polderrand", "Zuid-Holland", "Zoeterwoude", None, 52.1180, 4.4960,
+            "info@polderrand.bieb-voorbeeld.nl", 9000]),
 ]
 
 NO_RESULT = dict(kpi=None, streefwaarde=None, resultaat=None, meetbaar_doel=None,
@@ -551,14 +560,16 @@ MAIL = {DUINSTREEK: "marketing@duinstreek.bieb-voorbeeld.nl",
 def report_libraries() -> list[list]:
     return [
         LIBRARY_HEADERS,
-        [DUINSTREEK, "Noord-Holland", "Castricum", "https://www.duinstreek.bieb-voorbeeld.nl",
-         52.5486, 4.6694, MAIL[DUINSTREEK], 60000],
-        [VEENWEIDE, "Zuid-Holland", "Alphen aan den Rijn",
-         "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569, MAIL[VEENWEIDE], 112000],
-        [KUSTLICHT, "Zuid-Holland", "Katwijk", "https://www.kustlicht.bieb-voorbeeld.nl",
-         52.2, 4.4, MAIL[KUSTLICHT], 65000],
-        [POLDERHOF, "Noord-Holland", "Purmerend", "https://www.polderhof.bieb-voorbeeld.nl",
-         52.5, 4.95, None, 80000],
+        agreed([DUINSTREEK, "Noord-Holland", "Castricum",
+                "https://www.duinstreek.bieb-voorbeeld.nl", 52.5486, 4.6694, MAIL[DUINSTREEK],
+                60000]),
+        agreed([VEENWEIDE, "Zuid-Holland", "Alphen aan den Rijn",
+                "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569, MAIL[VEENWEIDE],
+                112000]),
+        agreed([KUSTLICHT, "Zuid-Holland", "Katwijk", "https://www.kustlicht.bieb-voorbeeld.nl",
+                52.2, 4.4, MAIL[KUSTLICHT], 65000]),
+        agreed([POLDERHOF, "Noord-Holland", "Purmerend",
+                "https://www.polderhof.bieb-voorbeeld.nl", 52.5, 4.95, None, 80000]),
     ]
 
 
@@ -683,7 +694,7 @@ def personal_values(rows: list[list], tab: str, withheld_column: str | None = No
     unknown header, and the free texts of rows whose Delen is nee that no shared row has too
     (a vocabulary value, a library name or a tip that a shared row repeats is no secret)."""
     known = _header_keys(tab, lambda f: True)
-    private = _header_keys(tab, lambda f: not f.publiek or f.veld == "delen")
+    private = _header_keys(tab, lambda f: not f.publiek)  # Delen holds level words, no secret
     free = _header_keys(tab, lambda f: f.type in ("tekst", "lijst"))
     header_index = next(i for i, row in enumerate(rows)
                         if len({header_key(str(c)) for c in row if c} & known) >= 2)

@@ -49,8 +49,8 @@ def test_build_writes_snapshot_catalogue_and_history(tmp_path):
     result = run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
-        "3 acties gelezen: 2 gepubliceerd (waarvan 1 onvolledig), 0 afgekeurd, 1 niet gedeeld. "
-        "Meldingen: 3 fouten, 18 waarschuwingen, 4 ter info.")
+        "3 acties gelezen: 2 gepubliceerd (waarvan 1 onvolledig), 0 alleen netwerk, "
+        "0 afgekeurd, 1 niet gedeeld, 0 wacht op akkoord. Meldingen: 3 fouten, 18 waarschuwingen, 4 ter info.")
     snapshots = list((tmp_path / "raw").glob("*.json"))
     assert len(snapshots) == 1 and not snapshots[0].stat().st_mode & 0o222
     db = tmp_path / "kennisbank.db"

@@ -34,7 +34,7 @@ from pipeline.catalogue.serve import make_datasette
 from pipeline.catalogue.site import card_url
 from pipeline.contract import cells
 from pipeline.contract.config import load_fields, load_vocabularies
-from pipeline.contract.process import PUBLISHED, REJECTED, WITHHELD
+from pipeline.contract.process import OUTCOMES, PUBLISHED, REJECTED, SHARED, WAITING
 from pipeline.errors import KennisbankError
 from pipeline.sources.snapshot import Snapshot, Tab
 
@@ -216,14 +216,18 @@ def assert_every_row_accounted_for(outcome, snapshot: Snapshot, header_index: in
     rows = list(actions["rij"])
     assert len(rows) == len(set(rows)), "a row was counted twice"
     assert set(rows) == non_blank_rows(snapshot.tab("Acties").values, header_index)
-    assert set(actions["uitkomst"]) <= {PUBLISHED, REJECTED, WITHHELD}
+    assert set(actions["uitkomst"]) <= set(OUTCOMES)
     findings = outcome.findings
     errors = findings[findings["ernst"] == "fout"]
     action_errors = set(errors.loc[errors["tabblad"] == "Acties", "rij"])
     for row in actions.loc[actions["uitkomst"] == REJECTED, "rij"]:
         assert row in action_errors, f"rejected row {row} has no error finding"
-    for row in actions.loc[actions["uitkomst"] == PUBLISHED, "rij"]:
-        assert row not in action_errors, f"published row {row} has an error"
+    for row in actions.loc[actions["uitkomst"].isin(SHARED), "rij"]:
+        assert row not in action_errors, f"shared row {row} has an error"
+    shared = actions[actions["uitkomst"].isin(SHARED)]
+    assert set(shared["bibliotheek"]) <= outcome.agreed, "shared without an agreement"
+    waiting = actions[actions["uitkomst"] == WAITING]
+    assert not set(waiting["bibliotheek"]) & outcome.agreed, "waits despite an agreement"
     library_rows = list(outcome.raw_libraries["rij"])
     assert len(library_rows) == len(outcome.library_outcome)
     library_errors = set(errors.loc[errors["tabblad"] == "Bibliotheken", "rij"])

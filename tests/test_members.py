@@ -32,6 +32,7 @@ def outcome():
                     contact_email="cor@duinstreek.bieb-voorbeeld.nl", delen="nee"),
         good_action(titel=None, contactpersoon="Dirk Afgekeurd",
                     contact_email="dirk@duinstreek.bieb-voorbeeld.nl"),
+        good_action(titel="Collegadag", delen="netwerk", startdatum="5-5-2024"),
     ]), TODAY)
 
 
@@ -62,6 +63,13 @@ def test_netwerk_db_holds_contacts_of_published_actions_only(built):
     ids = rows(built / "kennisbank.db", "select actie_id from acties where titel = 'Voorleesfeest'")
     assert rows(built / NETWERK, "select actie_id from contacten where titel = 'Voorleesfeest'") \
         == ids
+
+
+def test_netwerk_db_holds_the_public_and_the_network_only_actions(built):
+    public = rows(built / "kennisbank.db", "select titel from acties order by titel")
+    assert public == [("Nieuwsbrief",), ("Posters",), ("Voorleesfeest",)]
+    assert rows(built / NETWERK, "select titel from acties order by titel") == [
+        ("Collegadag",), ("Nieuwsbrief",), ("Posters",), ("Voorleesfeest",)]
 
 
 def test_build_writes_netwerk_db_only_when_asked(tmp_path):
@@ -171,6 +179,10 @@ def test_members_log_in_and_see_contacts_anonymous_visitors_do_not(context):
         home = server.request("/", cookies=member)
         assert home.status == 200 and 'href="/netwerk/contacten">Contactpersonen' in home.body
         assert server.request("/kennisbank/acties.json", cookies=member).status == 200
+        shared = json.loads(server.request("/netwerk/acties.json?_shape=array&_sort=titel",
+                                           cookies=member).body)
+        assert [a["titel"] for a in shared] == ["Collegadag", "Nieuwsbrief", "Posters",
+                                                "Voorleesfeest"]
         # Members get no free SQL on the contact data.
         assert server.request("/netwerk.json?sql=select+*+from+contacten",
                               cookies=member).status == 403

@@ -19,6 +19,7 @@ from helpers import (
     KLEIN_DIR,
     LIBRARY_HEADERS,
     TODAY,
+    agreed,
     good_action,
     personal_values,
     sample_personal_values,
@@ -48,7 +49,13 @@ MARKERS = {
     "unknown_header": "Interne opmerkingen Kwikstaart",
     "rejected_text": "Afgekeurde omschrijving Roerdomp",
     "rejected_library": "Bibliotheek Roerdompdorp",
+    "network_title": "Collegiale actie Kemphaan",
+    "network_text": "Alleen voor het netwerk: begroting Tureluur",
+    "waiting_title": "Wachtende actie Grutto-eiland",
+    "agreed_by": "directeur Scholekster",
 }
+# A library without an agreement: listed like any library, none of its actions shared.
+WAITING_LIBRARY = "Bibliotheek Wulpwijk"
 
 
 def privacy_snapshot() -> Snapshot:
@@ -63,15 +70,22 @@ def privacy_snapshot() -> Snapshot:
                     startdatum="ergens in juli"),
         good_action(titel="Actie van een afgekeurde bibliotheek",
                     bibliotheek=MARKERS["rejected_library"]),
+        good_action(titel=MARKERS["network_title"], omschrijving=MARKERS["network_text"],
+                    delen="netwerk", budget_eur=7919.37, startdatum="3-3-2025",
+                    einddatum="4-3-2025"),
+        good_action(titel=MARKERS["waiting_title"], bibliotheek=WAITING_LIBRARY,
+                    budget_eur=6007.41),
     ]
     bibliotheken = [
         [*LIBRARY_HEADERS, "Telefoon intern"],
-        ["Bibliotheek Duinstreek", "Noord-Holland", "Castricum", None, 52.5486, 4.6694,
-         MARKERS["library_email"], 60000, "06-98765432"],
-        ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen", None, None, None,
-         "communicatie@veenweide.bieb-voorbeeld.nl", 112000, None],
-        [MARKERS["rejected_library"], "Atlantis", None, None, None, None,
-         "roerdomp@bieb-voorbeeld.nl", 10, None],
+        agreed(["Bibliotheek Duinstreek", "Noord-Holland", "Castricum", None, 52.5486, 4.6694,
+                MARKERS["library_email"], 60000, "06-98765432"]),
+        agreed(["Bibliotheek Veenweide", "Zuid-Holland", "Alphen", None, None, None,
+                "communicatie@veenweide.bieb-voorbeeld.nl", 112000, None]),
+        agreed([MARKERS["rejected_library"], "Atlantis", None, None, None, None,
+                "roerdomp@bieb-voorbeeld.nl", 10, None]),
+        agreed([WAITING_LIBRARY, "Friesland", None, None, None, None, None, None,
+                None], day=None, by=MARKERS["agreed_by"]),
     ]
     return Snapshot(source={"soort": "test"}, tabs=[Tab("Acties", acties, 0),
                                                    Tab("Bibliotheken", bibliotheken, 1)])
@@ -84,7 +98,8 @@ def private_build(tmp_path_factory):
     source.write_text(json.dumps(privacy_snapshot().to_json()), encoding="utf-8")
     result = build(str(source), out, TODAY)
     counts = result.outcome.counts
-    assert (counts["gepubliceerd"], counts["niet_gedeeld"], counts["afgekeurd"]) == (1, 1, 2)
+    assert ((counts["gepubliceerd"], counts["alleen_netwerk"], counts["niet_gedeeld"],
+             counts["wacht_op_akkoord"], counts["afgekeurd"]) == (1, 1, 1, 1, 2))
     return out
 
 
@@ -95,8 +110,12 @@ def test_fixture_markers_never_reach_the_catalogue(private_build):
     assert_no_leak(private_build / "kennisbank.db", secrets)
     # the FTS index holds lower-cased tokens: none of the withheld or rejected words either
     data = (private_build / "kennisbank.db").read_bytes()
-    for word in ("kievitsbloem", "roerdomp", "zwaluwstaart", "kwikstaart", "grutto"):
+    for word in ("kievitsbloem", "roerdomp", "zwaluwstaart", "kwikstaart", "grutto",
+                 "kemphaan", "tureluur", "scholekster"):
         assert word.encode() not in data.lower(), word
+    # nor the figures of the network-only and the waiting action
+    for figure in ("7919.37", "7919,37", "6007.41", "6007,41"):
+        assert figure.encode() not in data, figure
 
 
 def test_kept_rows_stay_for_the_coordinators(private_build):

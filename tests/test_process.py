@@ -7,7 +7,7 @@ import json
 import pytest
 
 from helpers import ACTION_HEADERS, TODAY, good_action, snapshot_of
-from pipeline.contract.process import process
+from pipeline.contract.process import OUTCOMES, process
 
 LONG_TEXT = "Lang verhaal. " * 200  # 2.800 characters
 
@@ -60,7 +60,7 @@ EXPECTED = {
     (19, "nieuwe_leden", "waarschuwing", "geen_geheel_getal"),
     (20, "doelen", "fout", "verplicht_leeg"),
     (22, "actie_id", "fout", "dubbel_id"),
-    (23, "delen", "waarschuwing", "janee_onleesbaar"),
+    (23, "delen", "waarschuwing", "delen_onleesbaar"),
     (23, None, "info", "niet_gedeeld"),
     (24, "omschrijving", "waarschuwing", "celfout"),
     (24, "omschrijving", "fout", "verplicht_leeg"),
@@ -288,6 +288,16 @@ def test_every_sample_row_ends_in_exactly_one_place(sample_build):
     outcome = sample_build.outcome
     counts = outcome.counts
     assert counts["rijen_gelezen"] == 198
-    assert counts["gepubliceerd"] + counts["afgekeurd"] + counts["niet_gedeeld"] == 198
+    assert {k: counts[k] for k in OUTCOMES} == {
+        "gepubliceerd": 164, "alleen_netwerk": 13, "niet_gedeeld": 6, "wacht_op_akkoord": 3,
+        "afgekeurd": 12}
+    assert sum(counts[k] for k in OUTCOMES) == 198
     assert sorted(outcome.rows("niet_gedeeld")["rij"]) == [33, 78, 103, 155, 173, 178]
+    # Delen netwerk, its aliases or empty: the network members only
+    assert sorted(outcome.rows("alleen_netwerk")["rij"]) == [
+        19, 31, 38, 43, 59, 77, 79, 97, 102, 114, 134, 147, 157]
+    # Bibliotheek Sleutelstad-Oost has not agreed to the terms yet
+    waiting = outcome.rows("wacht_op_akkoord")
+    assert sorted(waiting["rij"]) == [56, 63, 64]
+    assert set(waiting["bibliotheek"]) == {"Bibliotheek Sleutelstad-Oost"}
     assert outcome.actions["rij"].is_unique

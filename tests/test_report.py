@@ -90,8 +90,10 @@ def test_coordinator_report_run_at_a_glance_and_per_library(two_runs):
         "  Acties gelezen:           7  (+1)\n"
         "  Gepubliceerd:             6  (+2)\n"
         "  Waarvan onvolledig:       2  (gelijk)\n"
+        "  Alleen netwerk:           0  (gelijk)\n"
         "  Afgekeurd:                1  (−1)\n"
         "  Niet gedeeld:             0  (gelijk)\n"
+        "  Wacht op akkoord:         0  (gelijk)\n"
         "  Fouten:                   1  (−1)\n"
         "  Waarschuwingen:           3  (−2)\n"
         "  Ter info:                 1  (gelijk)\n"
@@ -109,7 +111,9 @@ def test_coordinator_report_run_at_a_glance_and_per_library(two_runs):
         "  Onbekende bibliotheek\n"
         "    1 / 0 / 1 / 0% / 1 / 0 / -\n\n"
         "NOG GEEN ACTIES INGEVULD\n"
-        "  - Bibliotheek Kustlicht\n")
+        "  - Bibliotheek Kustlicht\n\n"
+        "AKKOORD MET DE GEBRUIKSVOORWAARDEN (versie van 1 november 2026)\n"
+        "  Alle bibliotheken zijn akkoord met de huidige versie.\n\n")
 
 
 def test_coordinator_report_participation_findings_and_vocabulary(two_runs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -167,10 +168,29 @@ def test_personal_data_only_in_personal_columns(workbook, actions):
         assert not any(secret in text for text in texts), secret
 
 
-def test_delen_is_mostly_blank_with_a_few_nee(actions):
-    delen = [str(a["Delen"]).casefold() for a in actions if a["Delen"] is not None]
-    assert len(delen) < len(actions) / 4
-    assert sum(1 for d in delen if d in ("nee", "n", "no")) == 5
+def test_delen_is_mostly_openbaar_with_every_level_and_empty_cells(actions):
+    delen = Counter(None if a["Delen"] is None else str(a["Delen"]).casefold()
+                    for a in actions)
+    assert delen["openbaar"] > 3 * len(actions) / 4
+    # old yes-values (openbaar), netwerk and its aliases, and empty cells (netwerk)
+    assert {k: delen[k] for k in ("ja", "j", "x", "yes", "publiek")} == {
+        "ja": 8, "j": 2, "x": 2, "yes": 1, "publiek": 1}
+    assert {k: delen[k] for k in ("netwerk", "alleen netwerk", "collega's", "intern", None)} == {
+        "netwerk": 5, "alleen netwerk": 2, "collega's": 1, "intern": 1, None: 4}
+    assert sum(delen[d] for d in ("nee", "n", "no")) == 5
+
+
+def test_libraries_at_each_stage_of_the_agreement(workbook):
+    ws = workbook["Bibliotheken"]
+    headers = [c.value for c in ws[1]]
+    assert headers[-2:] == ["Akkoord voorwaarden", "Akkoord door"]
+    stages = Counter(row[-2].date().isoformat() if row[-2] else None
+                     for row in ws.iter_rows(min_row=2, values_only=True))
+    # agreed to the current terms (schemas/voorwaarden.yml: 2026-11-01), to an older
+    # version, or not yet (one active library, one without actions)
+    assert stages == {"2026-11-12": 27, "2025-06-02": 1, None: 2}
+    waiting = [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if not row[-2]]
+    assert waiting == ["Bibliotheek Sleutelstad-Oost", "Bibliotheek Lekdijk"]
 
 
 def test_manifest_names_at_least_sixteen_defect_rows(regenerated):

@@ -90,3 +90,23 @@ def test_metadata_describes_every_column_and_facets_exist(tmp_path):
         assert column in acties
     assert tables["acties"]["sort_desc"] in acties
     assert set(ACTIES_DERIVED.columns) <= set(acties)
+
+
+def test_the_delen_type_has_the_sharing_levels_of_the_terms():
+    from pipeline.contract.config import load_general, load_terms
+    from pipeline.contract.normalise import parse_sharing
+
+    terms = load_terms()
+    spec = load_general()["typen"]["delen"]
+    assert list(spec["waarden"]) == list(terms["niveaus"]) == ["openbaar", "netwerk", "nee"]
+    assert terms["leeg"] in terms["niveaus"]
+    # every synonym reads as its own level, and no synonym is claimed by two levels
+    for level, synonyms in spec["synoniemen"].items():
+        for synonym in synonyms:
+            assert parse_sharing(synonym).value == level, synonym
+    typed = {"Ja": "openbaar", "X": "openbaar", "YES": "openbaar", "publiek": "openbaar",
+             "Alleen netwerk": "netwerk", "collega's": "netwerk", "Collegas": "netwerk",
+             "intern": "netwerk", "Nee": "nee", "N": "nee", True: "openbaar", False: "nee"}
+    assert {cell: parse_sharing(cell).value for cell in typed} == typed
+    assert parse_sharing(None).value is None and parse_sharing("  ").value is None
+    assert parse_sharing("misschien").issues[0][0] == "delen_onleesbaar"

@@ -156,7 +156,7 @@ def test_dropdowns_come_from_the_keuzelijsten_tab():
     body = build_init_requests(FIELDS, VOCABS, NEW_SHEET, {"Blad1": []})
     rules = validations(body, 0)
     typed = {f.veld for f in ACTIES if f.type in (
-        "keuze", "keuzelijst", "bibliotheek", "janee", "behaald", "datum", "bedrag", "getal",
+        "keuze", "keuzelijst", "bibliotheek", "janee", "delen", "behaald", "datum", "bedrag", "getal",
         "geheel")}
     assert set(rules) == {col(v) for v in typed}
     assert all(start == 1 for start, _ in rules.values())
@@ -189,9 +189,10 @@ def test_dropdowns_come_from_the_keuzelijsten_tab():
         "inputMessage": "Kies de bibliotheek uit het tabblad Bibliotheken.",
         "strict": False, "showCustomUi": True}
     assert rules[col("delen")][1] == {
-        "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "ja"},
+        "condition": {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": "openbaar"},
+                                                        {"userEnteredValue": "netwerk"},
                                                         {"userEnteredValue": "nee"}]},
-        "inputMessage": "Kies ja of nee.", "strict": False, "showCustomUi": True}
+        "inputMessage": "Kies openbaar, netwerk of nee.", "strict": False, "showCustomUi": True}
     assert rules[col("startdatum")][1] == {
         "condition": {"type": "DATE_IS_VALID"},
         "inputMessage": "Een datum als dag-maand-jaar, bijvoorbeeld 3-2-2024.", "strict": False}

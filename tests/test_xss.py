@@ -21,6 +21,7 @@ import pytest
 from helpers import (
     LIBRARY_HEADERS,
     TODAY,
+    agreed,
     chromium,
     good_action,
     new_page,
@@ -59,11 +60,12 @@ def text_payload(tag: str, kind: int) -> str:
 LIBRARY = "Bibliotheek " + payload("bibliotheek", 1)
 LIBRARIES = [
     [*LIBRARY_HEADERS, "Notitie " + payload("onbekendekop", 2)],
-    [LIBRARY, "Noord-Holland", text_payload("gemeenten", 3), "javascript:alert('website')",
-     52.5486, 4.6694, "marketing@duinstreek.bieb-voorbeeld.nl", 60000, payload("notitie", 4)],
-    ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
-     "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569,
-     "communicatie@veenweide.bieb-voorbeeld.nl", 112000, None],
+    agreed([LIBRARY, "Noord-Holland", text_payload("gemeenten", 3), "javascript:alert('website')",
+            52.5486, 4.6694, "marketing@duinstreek.bieb-voorbeeld.nl", 60000,
+            payload("notitie", 4)]),
+    agreed(["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
+            "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569,
+            "communicatie@veenweide.bieb-voorbeeld.nl", 112000, None]),
 ]
 TEXT_FIELDS = [f.veld for f in load_fields()["Acties"]
                if f.type in ("tekst", "lijst") and f.veld not in ("actie_id", "titel")]

@@ -91,6 +91,14 @@ def network_metadata() -> dict[str, Any]:
                        "niet in de openbare kennisbank.",
         "allow_sql": False,
         "tables": {
+            "acties": {
+                "title": "Alle gedeelde acties (openbaar en alleen netwerk)",
+                "description": "De openbare acties en de acties die bibliotheken alleen met het "
+                               "netwerk delen. Alleen zichtbaar na inloggen.",
+                "sort_desc": "startdatum",
+                "facets": ["bibliotheek", "provincie", "jaar"],
+                "label_column": "titel",
+            },
             "contacten": {
                 "title": "Contactpersonen per actie",
                 "description": "Eén rij per gedeelde actie waarbij de bibliotheek een "

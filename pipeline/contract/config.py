@@ -140,7 +140,8 @@ def _read_yaml(name: str) -> Any:
     return copy.deepcopy(_parsed_yaml(name))
 
 
-TYPE_TEXTS = ("uitleg", "voorbeeld")  # per type in fields.yml: texts, not rules of a field
+# per type in fields.yml: texts and what else contributors type, not rules of a field
+TYPE_TEXTS = ("uitleg", "voorbeeld", "synoniemen")
 
 
 @cache

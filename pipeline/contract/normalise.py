@@ -247,6 +247,48 @@ def parse_province(cell: Cell) -> Parsed:
     return Parsed(None, (issue("provincie_onbekend"),))
 
 
+# ---------------------------------------------------------------- sharing and agreement
+
+def _sharing_lookup() -> dict[str, str]:
+    """Every way to type a sharing level (schemas/fields.yml, typen.delen), by its key."""
+    spec = load_general()["typen"]["delen"]
+    lookup = {}
+    for level in spec["waarden"]:
+        for term in [level, *spec.get("synoniemen", {}).get(level, [])]:
+            lookup[_sharing_key(term)] = level
+            lookup.setdefault(match_key(term), level)
+    return lookup
+
+
+def _sharing_key(cell: Cell) -> str:
+    if isinstance(cell, bool):
+        return "ja" if cell else "nee"
+    return cells.clean_text(cell).casefold().rstrip(".!")
+
+
+SHARING = _sharing_lookup()
+
+
+@cells.lru_cache(maxsize=1024)
+def parse_sharing(cell: Cell) -> Parsed:
+    """openbaar, netwerk or nee; an empty cell stays empty (load_terms()["leeg"] decides)."""
+    key = _sharing_key(cell)
+    if not key:
+        return cells.EMPTY
+    level = SHARING.get(key) or SHARING.get(match_key(key))
+    return Parsed(level) if level else Parsed(None, (issue("delen_onleesbaar"),))
+
+
+@cells.lru_cache(maxsize=256)
+def parse_agreement(cell: Cell) -> Parsed:
+    """The date of an agreement; what is not a readable date is a warning, not an error (the
+    library stays, its actions wait for an agreement)."""
+    parsed = cells.parse_date(cell)
+    if parsed.value is None and parsed.issues:
+        return Parsed(None, (issue("akkoord_onleesbaar"),))
+    return Parsed(parsed.value)
+
+
 # ---------------------------------------------------------------- typed columns
 
 def parser_for(f: Field, vocabularies: dict[str, Vocabulary], libraries: list[str],
@@ -262,7 +304,7 @@ def parser_for(f: Field, vocabularies: dict[str, Vocabulary], libraries: list[st
         "bedrag": cells.parse_number, "getal": cells.parse_number, "geheel": cells.parse_number,
         "breedtegraad": cells.parse_number, "lengtegraad": cells.parse_number,
         "janee": cells.parse_yes_no, "behaald": cells.parse_achieved,
-        "provincie": parse_province,
+        "provincie": parse_province, "delen": parse_sharing, "akkoord": parse_agreement,
     }
     if f.type == "bibliotheek":
         return library_parser(libraries, rejected_libraries)

@@ -1,5 +1,6 @@
-"""Normalise and validate a snapshot: every non-blank action row ends published, rejected or
-withheld, with its findings. Pure: a Snapshot in, an Outcome out; nothing is written."""
+"""Normalise and validate a snapshot: every non-blank action row ends in exactly one outcome
+(published, network only, withheld, waiting for its library's agreement, or rejected), with its
+findings. Pure: a Snapshot in, an Outcome out; nothing is written."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pipeline.contract.config import (
     KEUZELIJSTEN,
     Vocabulary,
     load_fields,
+    load_terms,
     load_vocabularies,
     match_key,
 )
@@ -24,6 +26,10 @@ from pipeline.contract.normalise import RAW_COLUMN
 from pipeline.sources.snapshot import Snapshot, Tab
 
 PUBLISHED, REJECTED, WITHHELD = "gepubliceerd", "afgekeurd", "niet_gedeeld"
+NETWORK = "alleen_netwerk"       # shared with the network members only (netwerk.db)
+WAITING = "wacht_op_akkoord"     # shared, but its library has not agreed to the terms yet
+OUTCOMES = (PUBLISHED, NETWORK, WITHHELD, WAITING, REJECTED)
+SHARED = (PUBLISHED, NETWORK)    # what the network members' instance shows
 
 
 @dataclass
@@ -37,6 +43,7 @@ class Outcome:
     vocabularies: dict[str, Vocabulary]
     findings: pd.DataFrame
     today: date
+    agreed: frozenset[str] = frozenset()  # published libraries with a valid agreement
 
     def rows(self, outcome: str) -> pd.DataFrame:
         return self.actions[self.actions["uitkomst"] == outcome]
@@ -50,6 +57,8 @@ class Outcome:
             "onvolledig": int((published["compleetheid"] < 100).sum()),
             "afgekeurd": len(self.rows(REJECTED)),
             "niet_gedeeld": len(self.rows(WITHHELD)),
+            "alleen_netwerk": len(self.rows(NETWORK)),
+            "wacht_op_akkoord": len(self.rows(WAITING)),
             "bibliotheken": len(self.libraries),
             "fouten": int((self.findings["ernst"] == "fout").sum()),
             "waarschuwingen": int((self.findings["ernst"] == "waarschuwing").sum()),
@@ -70,6 +79,7 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
     rejected_libs = findings.rows_with(BIBLIOTHEKEN, "fout")
     lib_outcome = libs["rij"].map(lambda r: REJECTED if r in rejected_libs else PUBLISHED)
     published_libs = libs[lib_outcome == PUBLISHED]
+    agreed = agreed_libraries(published_libs, findings, today)
 
     raw_acts = read_tab(snapshot, ACTIES, findings)
     acts = normalise.parse_columns(raw_acts, fields[ACTIES], findings, vocabularies,
@@ -81,9 +91,11 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
     acts["doel_behaald"] = [derive.goal_reached(t, s, r) for t, s, r in
                             zip(acts["doel_behaald"], acts["streefwaarde"], acts["resultaat"])]
     acts["compleetheid"], acts["ontbreekt"] = derive.completeness(acts, fields[ACTIES], findings)
-    acts["uitkomst"] = decide(acts, findings)
+    acts["uitkomst"] = decide(acts, findings, agreed)
     for row in acts.loc[acts["uitkomst"] == WITHHELD, "rij"]:
         findings.add("niet_gedeeld", ACTIES, int(row))
+    for row in acts.loc[acts["uitkomst"] == WAITING, "rij"]:
+        findings.add("wacht_op_akkoord", ACTIES, int(row))
     acts = add_derived_columns(acts, published_libs, today)
 
     frame = findings.frame()
@@ -91,7 +103,7 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
     is_action = frame["tabblad"] == ACTIES
     frame.loc[is_action, "actie_id"] = frame.loc[is_action, "rij"].map(ids)
     return Outcome(snapshot, acts, raw_acts.frame, published_libs, raw_libs.frame, lib_outcome,
-                   vocabularies, frame, today)
+                   vocabularies, frame, today, agreed)
 
 
 def read_tab(snapshot: Snapshot, title: str, findings: Findings) -> normalise.RawTab:
@@ -103,19 +115,49 @@ def read_tab(snapshot: Snapshot, title: str, findings: Findings) -> normalise.Ra
     return raw
 
 
-def decide(acts: pd.DataFrame, findings: Findings) -> list[str]:
+def agreed_libraries(libs: pd.DataFrame, findings: Findings, today: date) -> frozenset[str]:
+    """The libraries whose agreement to the terms is dated (and not after today). An agreement
+    older than the terms' version is still valid: the coordinator report asks to renew it."""
+    agreed = set()
+    for row, name, day in zip(libs["rij"], libs["naam"], libs["akkoord_voorwaarden"]):
+        if not isinstance(day, str) or not isinstance(name, str):
+            continue
+        if day > today.isoformat():
+            findings.add("akkoord_in_toekomst", BIBLIOTHEKEN, int(row),
+                         veld="akkoord_voorwaarden", waarde=day, datum=day)
+        else:
+            agreed.add(name)
+    return frozenset(agreed)
+
+
+def sharing_level(value: object) -> str:
+    """The level of a Delen cell as read: an empty cell means the terms' `leeg`."""
+    return value if isinstance(value, str) and value else load_terms()["leeg"]
+
+
+def decide(acts: pd.DataFrame, findings: Findings, agreed: frozenset[str]) -> list[str]:
     """Withheld at the library's request (or when Delen is unreadable) wins; then any error
-    rejects; the rest is published."""
+    rejects; then an action of a library without an agreement waits for it; the rest is shared
+    publicly or with the network only, as its Delen level says."""
     errors = findings.rows_with(ACTIES, "fout")
     unreadable_share = {r["rij"] for r in findings.rows
-                        if r["tabblad"] == ACTIES and r["code"] == "janee_onleesbaar"}
-    return [WITHHELD if share == "nee" or row in unreadable_share
-            else REJECTED if row in errors else PUBLISHED
-            for row, share in zip(acts["rij"], acts["delen"])]
+                        if r["tabblad"] == ACTIES and r["code"] == "delen_onleesbaar"}
+    outcomes = []
+    for row, share, library in zip(acts["rij"], acts["delen"], acts["bibliotheek"]):
+        level = sharing_level(share)
+        if level == "nee" or row in unreadable_share:
+            outcomes.append(WITHHELD)
+        elif row in errors:
+            outcomes.append(REJECTED)
+        elif library not in agreed:
+            outcomes.append(WAITING)
+        else:
+            outcomes.append(PUBLISHED if level == "openbaar" else NETWORK)
+    return outcomes
 
 
 def add_derived_columns(acts: pd.DataFrame, libraries: pd.DataFrame, today: date) -> pd.DataFrame:
-    published = acts["uitkomst"] == PUBLISHED
+    published = acts["uitkomst"].isin(SHARED)
     provinces = dict(zip(libraries["naam"], libraries["provincie"]))
     derived = derive.add_derived(acts[published], provinces, today)
     if len(derived):
@@ -177,4 +219,5 @@ def extend_vocabulary(default: Vocabulary, values: list[str], replace: bool) -> 
     return fresh
 
 
-__all__ = ["process", "Outcome", "PUBLISHED", "REJECTED", "WITHHELD", "RAW_COLUMN"]
+__all__ = ["process", "Outcome", "PUBLISHED", "NETWORK", "REJECTED", "WITHHELD", "WAITING",
+           "OUTCOMES", "SHARED", "RAW_COLUMN"]

@@ -21,11 +21,12 @@ from pipeline.contract.config import (
     Field,
     load_fields,
     load_messages,
+    load_terms,
     match_key,
 )
 from pipeline.contract.explain import DESCRIPTIVE_TYPES
 from pipeline.contract.findings import example_for
-from pipeline.contract.process import PUBLISHED, REJECTED, WITHHELD
+from pipeline.contract.process import NETWORK, PUBLISHED, REJECTED, WAITING, WITHHELD
 from pipeline.reports.chart import bar_chart
 from pipeline.store.history import History
 
@@ -35,7 +36,9 @@ TAB_ORDER = {ACTIES: 0, BIBLIOTHEKEN: 1, KEUZELIJSTEN: 2}
 GOOGLE_ROW_LINK = "https://docs.google.com/spreadsheets/d/{key}/edit#gid={gid}&range=A{row}"
 COUNTED = [("rijen_gelezen", "Acties gelezen", 0, ""), ("gepubliceerd", "Gepubliceerd", 1, ""),
            ("onvolledig", "Waarvan onvolledig", -1, "waarschuwing"),
-           ("afgekeurd", "Afgekeurd", -1, "fout"), ("niet_gedeeld", "Niet gedeeld", 0, "")]
+           ("alleen_netwerk", "Alleen netwerk", 0, ""),
+           ("afgekeurd", "Afgekeurd", -1, "fout"), ("niet_gedeeld", "Niet gedeeld", 0, ""),
+           ("wacht_op_akkoord", "Wacht op akkoord", -1, "waarschuwing")]
 FINDING_TOTALS = [("fouten", nl.SEVERITY_TOTALS["fout"], -1, "fout"),
                   ("waarschuwingen", nl.SEVERITY_TOTALS["waarschuwing"], -1, "waarschuwing"),
                   ("info", nl.SEVERITY_TOTALS["info"], 0, "")]
@@ -171,6 +174,8 @@ ROW_STATUS = {
     PUBLISHED: ("Gepubliceerd", "ok"),
     REJECTED: ("Afgekeurd: niet gepubliceerd", "fout"),
     WITHHELD: ("Niet gedeeld", "info"),
+    NETWORK: ("Alleen netwerk", "ok"),
+    WAITING: ("Wacht op akkoord", "waarschuwing"),
 }
 
 
@@ -181,6 +186,8 @@ def row_status(row: dict | None, tab: str) -> tuple[str, str]:
         return ("Kopregel", "info")
     if row["uitkomst"] == PUBLISHED and (row["compleetheid"] or 0) < 100:
         return ("Gepubliceerd, onvolledig", "waarschuwing")
+    if row["uitkomst"] == NETWORK and (row["compleetheid"] or 0) < 100:
+        return ("Alleen netwerk, onvolledig", "waarschuwing")
     return ROW_STATUS.get(row["uitkomst"], (row["uitkomst"] or "", "info"))
 
 
@@ -256,6 +263,8 @@ def library_counts(rows: list[dict], findings: list[dict]) -> dict[str, Any]:
         "compleet_pct": round(100 * complete / len(rows)) if rows else None,
         "afgekeurd": sum(r["uitkomst"] == REJECTED for r in rows),
         "niet_gedeeld": sum(r["uitkomst"] == WITHHELD for r in rows),
+        "alleen_netwerk": sum(r["uitkomst"] == NETWORK for r in rows),
+        "wacht_op_akkoord": sum(r["uitkomst"] == WAITING for r in rows),
         "fouten": sum(f["ernst"] == "fout" for f in findings),
         "waarschuwingen": sum(f["ernst"] == "waarschuwing" for f in findings),
         "info": sum(f["ernst"] == "info" for f in findings),
@@ -325,6 +334,22 @@ class ReportFacts:
     @cached_property
     def library_index(self) -> dict[str, str]:
         return {match_key(n): n for n in self.library_names()}
+
+
+def agreements(facts: ReportFacts) -> dict[str, Any]:
+    """Which libraries still have to agree to the terms (and how many of their actions wait),
+    and which agreed to an older version of the terms (still valid, to be renewed)."""
+    version = str(load_terms()["versie"])
+    today = facts.report_date[:10]
+    waiting = Counter(r["bibliotheek"] for r in facts.history.rows if r["uitkomst"] == WAITING)
+    missing, outdated = [], []
+    for lib in facts.history.libraries:
+        day = lib.get("akkoord_voorwaarden")
+        if not day or (today and day > today):
+            missing.append({"naam": lib["naam"], "wachtend": waiting[lib["naam"]]})
+        elif day < version:
+            outdated.append({"naam": lib["naam"], "datum": dutch_date(day)})
+    return {"versie": dutch_date(version), "ontbreekt": missing, "verouderd": outdated}
 
 
 def group_by_owner(findings: list[dict], index: dict[str, str]) -> dict[str | None, list[dict]]:

@@ -29,6 +29,7 @@ from pipeline.contract.config import (
     Vocabulary,
     header_key,
     load_fields,
+    load_terms,
     load_vocabularies,
 )
 from pipeline.contract.headers import CONTROL_HEADER, find_header_row
@@ -314,9 +315,13 @@ def toelichting_rows(fields: Mapping[str, tuple[Field, ...]],
          "dezelfde naam."],
         ["3. Kolommen met een keuzemenu gebruiken de keuzelijsten. " + explain.list_rule()],
         ["4. " + explain.writing_tips()],
-        ["5. Mag een actie niet in de openbare kennisbank? Zet 'nee' in de kolom Delen."],
+        ["5. Kies in de kolom Delen wie een actie ziet: openbaar (iedereen), netwerk (alleen de "
+         "bibliotheken in het netwerk, na inloggen) of nee (niemand). Een lege cel betekent "
+         f"{load_terms()['leeg']}. Niets wordt gedeeld voordat uw bibliotheek akkoord is met de "
+         "gebruiksvoorwaarden (Akkoord voorwaarden in het tabblad Bibliotheken)."],
         [f"6. De kolom {CONTROL_HEADER} rechts in Acties vult de kennisbank zelf na elke "
-         "controle (OK, Onvolledig, Afgekeurd of Niet gedeeld). Typ daar niet in."],
+         "controle (OK, Onvolledig, Alleen netwerk, Afgekeurd, Niet gedeeld of Wacht op "
+         "akkoord). Typ daar niet in."],
         ["7. Coördinatoren vullen het tabblad Keuzelijsten aan: nieuwe waarden onder de "
          "bestaande, zonder kolommen te verplaatsen."],
         [],
@@ -428,7 +433,7 @@ def validation_rule(f: Field, plan: InitPlan) -> dict[str, Any] | None:
                     {"userEnteredValue": v} for v in f.waarden]},
                 "inputMessage": f"Kies {explain.how_to_fill(f)}.",
                 "strict": False, "showCustomUi": True}
-    if f.type == "datum":
+    if f.type in ("datum", "akkoord"):
         return {"condition": {"type": "DATE_IS_VALID"},
                 "inputMessage": f"{explain.capitalised(explain.how_to_fill(f))}, bijvoorbeeld "
                                 f"{explain.example_for(f)}.",
@@ -437,7 +442,8 @@ def validation_rule(f: Field, plan: InitPlan) -> dict[str, Any] | None:
 
 
 def number_format(f: Field) -> dict[str, str] | None:
-    return {"datum": DATE_FORMAT, "bedrag": AMOUNT_FORMAT, "geheel": WHOLE_FORMAT}.get(f.type)
+    return {"datum": DATE_FORMAT, "akkoord": DATE_FORMAT, "bedrag": AMOUNT_FORMAT,
+            "geheel": WHOLE_FORMAT}.get(f.type)
 
 
 def _contract_requests(tab: str, plan: InitPlan) -> list[dict[str, Any]]:

@@ -52,8 +52,8 @@ def read_history(path: Path) -> History:
         if previous is not None:
             history.previous_findings = _select(conn, "meldingen", previous["run_id"])
             history.previous_rows = _select(conn, "rijen", previous["run_id"])
-        history.libraries = [dict(r) for r in conn.execute(
-            "select naam, provincie, email from bibliotheken order by naam")]
+        history.libraries = [dict(r) for r in conn.execute(  # older histories: no agreement
+            "select * from bibliotheken order by naam")]
         loaded = {current["run_id"]: history.rows}
         if previous is not None:
             loaded[previous["run_id"]] = history.previous_rows

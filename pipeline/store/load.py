@@ -14,7 +14,14 @@ import pandas as pd
 import sqlite_utils
 
 from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, Field, load_fields
-from pipeline.contract.process import PUBLISHED, RAW_COLUMN, REJECTED, WITHHELD, Outcome
+from pipeline.contract.process import (
+    PUBLISHED,
+    RAW_COLUMN,
+    REJECTED,
+    WAITING,
+    WITHHELD,
+    Outcome,
+)
 from pipeline.store.summaries import save_summaries
 
 CATALOGUE = "kennisbank.db"
@@ -175,13 +182,17 @@ def save_vocabularies(db: sqlite_utils.Database, outcome: Outcome) -> None:
         )
 
 
-def save_actions(db: sqlite_utils.Database, outcome: Outcome) -> None:
+def save_actions(db: sqlite_utils.Database, outcome: Outcome,
+                 outcomes: tuple[str, ...] = (PUBLISHED,), foreign_keys: bool = True) -> None:
+    """The `acties` table: the public actions (netwerk.db: also the network-only ones)."""
     columns = action_columns()
     required = {f.veld for f in public_fields(ACTIES) if f.required} | {"actie_id", "rij"}
     db["acties"].create(columns, pk="actie_id", not_null=required,
-                        foreign_keys=[("bibliotheek", "bibliotheken", "naam")])
-    published = outcome.rows(PUBLISHED).sort_values(["startdatum", "rij"], ascending=[False, True])
-    insert_rows(db, "acties", published, columns)
+                        foreign_keys=[("bibliotheek", "bibliotheken", "naam")]
+                        if foreign_keys else None)
+    shown = outcome.actions[outcome.actions["uitkomst"].isin(outcomes)]
+    insert_rows(db, "acties", shown.sort_values(["startdatum", "rij"], ascending=[False, True]),
+                columns)
 
 
 def ensure_catalogue_shape(db: sqlite_utils.Database) -> None:
@@ -215,7 +226,8 @@ HISTORY_TABLES = {
              "gestart": str, "beeindigd": str, "status": str, "foutmelding": str,
              "peildatum": str, "rijen_gelezen": int, "gepubliceerd": int, "onvolledig": int,
              "afgekeurd": int, "niet_gedeeld": int, "bibliotheken": int, "fouten": int,
-             "waarschuwingen": int, "info": int},
+             "waarschuwingen": int, "info": int, "alleen_netwerk": int,
+             "wacht_op_akkoord": int},
     "meldingen": {"run_id": str, "tabblad": str, "rij": int, "actie_id": str,
                   "bibliotheek": str, "veld": str, "kop": str, "ernst": str, "code": str,
                   "bericht": str, "hint": str, "waarde": str},
@@ -225,7 +237,11 @@ HISTORY_TABLES = {
                   "bibliotheek": str, "titel": str, "redenen": str, "waarden": str},
     "niet_gedeeld": {"run_id": str, "rij": int, "actie_id": str, "bibliotheek": str,
                      "titel": str, "waarden": str},
-    "bibliotheken": {"naam": str, "provincie": str, "email": str, "website": str},
+    # kept like niet_gedeeld: the actions of libraries that have not agreed to the terms yet
+    "wacht_op_akkoord": {"run_id": str, "rij": int, "actie_id": str, "bibliotheek": str,
+                         "titel": str, "waarden": str},
+    "bibliotheken": {"naam": str, "provincie": str, "email": str, "website": str,
+                     "akkoord_voorwaarden": str, "akkoord_door": str},
 }
 
 
@@ -241,7 +257,7 @@ def open_history(out_dir: Path) -> sqlite_utils.Database:
         else:
             db[name].create(columns, if_not_exists=True,
                             foreign_keys=[("run_id", "runs", "run_id")])
-    for name in ("meldingen", "rijen", "afgekeurd", "niet_gedeeld"):
+    for name in ("meldingen", "rijen", "afgekeurd", "niet_gedeeld", "wacht_op_akkoord"):
         db[name].create_index(["run_id"], if_not_exists=True)
     return db
 
@@ -272,7 +288,8 @@ def record_run(db: sqlite_utils.Database, run: dict[str, Any], outcome: Outcome 
                     HISTORY_TABLES["rijen"])
         save_kept_rows(db, outcome, run_id)
         db["bibliotheken"].delete_where()
-        db["bibliotheken"].insert_all(records(outcome.libraries, HISTORY_TABLES["bibliotheken"]))
+        db["bibliotheken"].insert_all(records(outcome.libraries, HISTORY_TABLES["bibliotheken"]),
+                                      alter=True)  # a history from before the agreement columns
 
 
 def same_as_latest_run(db: sqlite_utils.Database, run: dict[str, Any]) -> bool:
@@ -289,7 +306,8 @@ def _library_of_row(outcome: Outcome, row: Any) -> str | None:
 
 
 def save_kept_rows(db: sqlite_utils.Database, outcome: Outcome, run_id: str) -> None:
-    """Rejected and withheld rows, complete: every raw value (also of unknown columns)."""
+    """Rejected, withheld and waiting rows, complete: every raw value (also of unknown
+    columns)."""
     raw = outcome.raw_actions.set_index("rij")[RAW_COLUMN]
     errors = outcome.findings[outcome.findings["ernst"] == "fout"]
     reasons = errors.groupby(["tabblad", "rij"])["bericht"].apply(lambda s: " | ".join(s))
@@ -308,12 +326,13 @@ def save_kept_rows(db: sqlite_utils.Database, outcome: Outcome, run_id: str) -> 
                          "waarden": json.dumps(raw_libs.at[row, RAW_COLUMN], ensure_ascii=False,
                                                default=str)})
     db["afgekeurd"].insert_all(kept)
-    db["niet_gedeeld"].insert_all(
-        {"run_id": run_id, "rij": row.rij, "actie_id": row.actie_id,
-         "bibliotheek": row.bibliotheek, "titel": row.titel,
-         "waarden": json.dumps(raw[row.rij], ensure_ascii=False, default=str)}
-        for row in outcome.rows(WITHHELD).itertuples()
-    )
+    for table, kept_outcome in (("niet_gedeeld", WITHHELD), ("wacht_op_akkoord", WAITING)):
+        db[table].insert_all(
+            {"run_id": run_id, "rij": row.rij, "actie_id": row.actie_id,
+             "bibliotheek": row.bibliotheek, "titel": row.titel,
+             "waarden": json.dumps(raw[row.rij], ensure_ascii=False, default=str)}
+            for row in outcome.rows(kept_outcome).itertuples()
+        )
 
 
 def identical_run(out_dir: Path, content_hash: str, contract: str, peildatum: str) -> str | None:

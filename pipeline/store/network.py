@@ -1,7 +1,9 @@
-"""The network members' catalogue (optional): DIR/netwerk.db holds the contact details of the
-published actions only, for a second Datasette instance behind a login (see deploy/README.md).
-The public kennisbank.db never holds them; netwerk.db is only written when asked for
-(`kennisbank build --netwerk`, `kennisbank run --netwerk`)."""
+"""The network members' catalogue (optional): DIR/netwerk.db, for a second Datasette instance
+behind a login (see deploy/README.md). It holds every shared action of the libraries that agreed
+to the terms (`acties`: the public ones and those shared with the network only, in the public
+table's shape) and their contact details (`contacten`). The public kennisbank.db never holds
+them; netwerk.db is only written when asked for (`kennisbank build --netwerk`,
+`kennisbank run --netwerk`)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from typing import Any
 
 import sqlite_utils
 
-from pipeline.contract.process import PUBLISHED, Outcome, process
-from pipeline.store.load import HISTORY, records
+from pipeline.contract.process import SHARED, Outcome, process
+from pipeline.store.load import HISTORY, ensure_catalogue_shape, records, save_actions
 from pipeline.store.lock import run_lock
 
 NETWERK = "netwerk.db"
@@ -25,8 +27,8 @@ PERSONAL = ("contactpersoon", "contact_email")
 
 
 def contact_frame(outcome: Outcome):
-    """Published (so shared) actions that name a contact person or address."""
-    published = outcome.rows(PUBLISHED)
+    """Shared actions (public or network only) that name a contact person or address."""
+    published = outcome.actions[outcome.actions["uitkomst"].isin(SHARED)]
     has_contact = published[list(PERSONAL)].notna().any(axis=1)
     return published[has_contact].sort_values(["bibliotheek", "titel", "actie_id"])
 
@@ -41,6 +43,8 @@ def write_network_catalogue(outcome: Outcome, out_dir: Path, run_id: str) -> Pat
         db[CONTACT_TABLE].create(CONTACT_COLUMNS, pk="actie_id", not_null={"actie_id", "titel"})
         db[CONTACT_TABLE].insert_all(records(contact_frame(outcome), CONTACT_COLUMNS))
         db[CONTACT_TABLE].create_index(["bibliotheek"])
+        save_actions(db, outcome, SHARED, foreign_keys=False)
+        ensure_catalogue_shape(db)
         db["bouw"].insert({"run_id": run_id, "peildatum": outcome.today.isoformat()})
         db.conn.commit()
         db.conn.execute("VACUUM")

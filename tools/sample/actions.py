@@ -56,7 +56,11 @@ START_STYLES = {"d-m-yyyy": 5, "dd-mm-yyyy": 4, "d/m/yyyy": 4, "iso": 4, "d maan
 END_STYLES = {"d-m-yyyy": 4, "dd-mm-yyyy": 3, "d/m/yyyy": 2, "iso": 3, "d maand yyyy": 3,
               "d mnd. yyyy": 2}
 OUTCOMES = {"nul": 5, "ontbreekt": 14, "geen_streef": 14, "deels": 55}  # the rest: boven
-DELEN_VALUES = {"ja": 3, "Ja": 3, "JA": 2, "j": 2, "x": 2, "yes": 1}
+# Delen as typed (the rest: openbaar): old yes-values mean openbaar; netwerk and its aliases and
+# an empty cell (None: the terms' default, netwerk) share with the network members only.
+DELEN_VALUES = {"ja": 3, "Ja": 3, "JA": 2, "j": 2, "x": 2, "yes": 1, "publiek": 1,
+                "netwerk": 6, "Alleen netwerk": 2, "collega's": 1, "intern": 1, None: 4}
+DELEN_FILLER = "openbaar"
 BEHAALD_TYPED = 9
 VARIANT_RATE = 0.09  # vocabulary values typed in other case or as a synonym
 

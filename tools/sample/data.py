@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ import yaml
 from pipeline.contract.config import match_key
 
 DATA = Path(__file__).resolve().parent / "data"
+# When most sample libraries agreed to the terms (after their version, schemas/voorwaarden.yml,
+# and before the tests' run date); libraries.yml names the exceptions.
+AGREED_ON = date(2026, 11, 12)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it
 
 
@@ -53,6 +57,10 @@ class Library:
     lon: float
     inwoners: int
     id_prefix: str | None = None  # libraries that number their own actions
+    # The agreement to the terms of use (Bibliotheken tab): its date (None: not agreed yet)
+    # and who agreed, as a role.
+    akkoord: date | None = AGREED_ON
+    akkoord_door: str | None = "directeur"
 
     @property
     def slug(self) -> str:
@@ -61,6 +69,13 @@ class Library:
     @property
     def website(self) -> str:
         return f"https://www.{self.slug}.bieb-voorbeeld.nl"
+
+    @property
+    def agreed_by(self) -> str | None:
+        """Who agreed to the terms, as typed (personal data: never in the catalogue)."""
+        if not self.akkoord:
+            return None
+        return f"{self.akkoord_door} {self.naam.removeprefix('Bibliotheek ')}"
 
     @property
     def email(self) -> str:

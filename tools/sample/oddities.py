@@ -257,7 +257,7 @@ DEFECTS = (
     Defect(_any, _bad_link("javascript:alert(1)")),
     Defect(lambda a, c: bool(a.tokens["aanbod"]), _two_offers),
     Defect(_has_earlier_id, _same_id),
-    Defect(_any, _set("delen", "misschien", "janee_onleesbaar: Delen 'misschien'")),
+    Defect(_any, _set("delen", "misschien", "delen_onleesbaar: Delen 'misschien'")),
     Defect(_has("resultaat", "streefwaarde"),
            _set("doel_behaald", "grotendeels", "behaald_onleesbaar: Doel behaald 'grotendeels'")),
     Defect(lambda a, c: a.start.year == 2022 and a.start.month > 1, _unlikely_year),

@@ -36,7 +36,7 @@ import random
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
@@ -95,8 +95,10 @@ def _place(rng: random.Random) -> str:
 
 
 def make_libraries(count: int, rng: random.Random) -> list[data.Library]:
-    """The sample's libraries, then fictional ones in every province, with unique names."""
-    libraries = list(data.LIBRARIES[:count])
+    """The sample's libraries, then fictional ones in every province, with unique names. All
+    agreed to the terms (so the benchmarks publish every shared action)."""
+    libraries = [replace(lib, akkoord=lib.akkoord or data.AGREED_ON)
+                 for lib in data.LIBRARIES[:count]]
     names = {lib.naam for lib in libraries}
     prefixes = {lib.id_prefix for lib in libraries if lib.id_prefix}
     while len(libraries) < count:
@@ -149,7 +151,9 @@ def library_rows(libraries: list[data.Library], ctx: actions.Context,
         values: dict[str, Any] = {
             "naam": lib.naam, "provincie": lib.provincie, "gemeenten": ", ".join(lib.gemeenten),
             "website": lib.website, "latitude": lib.lat, "longitude": lib.lon,
-            "email": lib.email, "inwoners": lib.inwoners}
+            "email": lib.email, "inwoners": lib.inwoners,
+            "akkoord_voorwaarden": lib.akkoord,
+            "akkoord_door": lib.agreed_by}
         if i >= len(data.LIBRARIES) and rng.random() < 0.1:
             values["latitude"] = f"{lib.lat:.4f}".replace(".", ",")
             values["longitude"] = f"{lib.lon:.4f}".replace(".", ",")
@@ -296,7 +300,7 @@ class ChunkRows:
         return actions.Style(start=_pick(rng, actions.START_STYLES, "date"),
                         end=_pick(rng, actions.END_STYLES, "date"),
                         outcome=_pick(rng, actions.OUTCOMES, "boven"),
-                        delen=_pick(rng, actions.DELEN_VALUES, None),
+                        delen=_pick(rng, actions.DELEN_VALUES, actions.DELEN_FILLER),
                         behaald=rng.random() < _rate(actions.BEHAALD_TYPED))
 
     def _action(self, plan: Plan) -> actions.Action:

@@ -36,6 +36,7 @@ from tools.sample.actions import (
     ACTIES_TITLE,
     ACTIONS_TOTAL,
     BEHAALD_TYPED,
+    DELEN_FILLER,
     DELEN_VALUES,
     END_STYLES,
     EXTRA_COLUMN,
@@ -177,7 +178,7 @@ def plan_styles(n: int, rng: random.Random) -> list[Style]:
     starts = deck(START_STYLES, n, "date", rng)
     ends = deck(END_STYLES, n, "date", rng)
     outcomes = deck(OUTCOMES, n, "boven", rng)
-    delen = deck(DELEN_VALUES, n, None, rng)
+    delen = deck(DELEN_VALUES, n, DELEN_FILLER, rng)
     behaald = deck({"typed": BEHAALD_TYPED}, n, None, rng)
     return [Style(starts[i], ends[i], outcomes[i], delen[i], behaald[i] == "typed")
             for i in range(n)]
@@ -378,8 +379,9 @@ def write_toelichting(ws, ctx: Context, example: Action) -> None:
          "toevoegt, vult de standaardlijst aan."],
         ["Schrijf datums als dag-maand-jaar (bijvoorbeeld 3-2-2024) en bedragen in euro's zonder "
          "personeelskosten (bijvoorbeeld 1.250,50)."],
-        ["Zet 'nee' in de kolom Delen als een actie niet in de openbare kennisbank mag. "
-         "Contactgegevens worden nooit gepubliceerd."],
+        ["In de kolom Delen kiest u wie de actie ziet: openbaar (iedereen), netwerk (alleen de "
+         "bibliotheken in het netwerk, na inloggen) of nee (niemand). Leeg betekent netwerk. "
+         "Contactgegevens worden nooit openbaar."],
         [],
         ["Kolom", "Niveau", "Toelichting"],
         *[[f.kop, f.niveau, f.beschrijving] for f in acties],
@@ -442,7 +444,8 @@ def write_bibliotheken(ws, ctx: Context) -> None:
         values = {"naam": library.naam, "provincie": library.provincie,
                   "gemeenten": ", ".join(library.gemeenten), "website": library.website,
                   "latitude": library.lat, "longitude": library.lon, "email": library.email,
-                  "inwoners": library.inwoners}
+                  "inwoners": library.inwoners, "akkoord_voorwaarden": library.akkoord,
+                  "akkoord_door": library.agreed_by}
         for c, f in enumerate(fields, start=1):
             put(ws, r, c, values.get(f.veld))
     for c in range(1, len(fields) + 1):
