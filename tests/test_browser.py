@@ -134,7 +134,7 @@ def test_card_names_its_licence_and_the_footer_leads_to_the_terms(page, server):
     page.wait_for_url(server + "/voorwaarden")
     assert page.title() == "Gebruiksvoorwaarden · Kennisbank Marketing"
     assert texts(page, "h1") == ["Gebruiksvoorwaarden"]
-    assert "Versie: 1 december 2026" in texts(page, "article p")
+    assert "Versie: 1 november 2026" in texts(page, "article p")
     screenshot(page, "voorwaarden.png", full_page=True)
 
     page.goto(card)

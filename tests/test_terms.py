@@ -58,7 +58,7 @@ def test_terms_page(site):
         "Geen persoonsgegevens in de openbare kennisbank", "Een actie terugtrekken",
         "Waar de gegevens staan en hoe lang", "Wie er in het netwerkdeel kan", "Akkoord",
         "Vragen en contact"]
-    assert VERSION == "Versie: 1 december 2026"
+    assert VERSION == "Versie: 1 november 2026"
     assert VERSION in texts(doc, "//article//p")
     assert texts(doc, "//article//li/strong[1]")[:3] == ["openbaar", "netwerk", "nee"]
     found = links(doc, "//article//a")
@@ -135,10 +135,10 @@ def test_an_outdated_value_is_replaced():
     old = ("Versie: <!-- versie -->1 januari 2020<!-- /versie -->, licentie "
            "<!-- licentie -->[CC0](https://example.org)<!-- /licentie -->")
     assert terms.fill(old) == (
-        "Versie: <!-- versie -->1 december 2026<!-- /versie -->, licentie <!-- licentie -->"
+        "Versie: <!-- versie -->1 november 2026<!-- /versie -->, licentie <!-- licentie -->"
         f"[{LICENCE['naam']}]({LICENCE['url']})<!-- /licentie -->")
     assert terms.fill(old, markers=False) == (
-        f"Versie: 1 december 2026, licentie [{LICENCE['naam']}]({LICENCE['url']})")
+        f"Versie: 1 november 2026, licentie [{LICENCE['naam']}]({LICENCE['url']})")
 
 
 def test_container_shows_the_documents_of_its_context(sample_build, tmp_path):

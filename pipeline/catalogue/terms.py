@@ -3,7 +3,7 @@ the catalogue's /voorwaarden and /privacy pages (templates/datasette/pages/).
 
 The documents' settings are typed once: the version and the licence in schemas/voorwaarden.yml,
 the coordinators' address in schemas/site.yml (`contact`). In docs/ they stand between markers
-(``<!-- versie -->1 december 2026<!-- /versie -->``) so the Markdown reads well on its own; the
+(``<!-- versie -->1 november 2026<!-- /versie -->``) so the Markdown reads well on its own; the
 pages fill them in from the settings when they are shown.
 
     python -m pipeline.catalogue.terms            # rewrite the markers' values in docs/ (make docs)
