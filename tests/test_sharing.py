@@ -164,9 +164,12 @@ def test_beheer_db_keeps_the_withheld_and_waiting_rows_and_counts_them(shared):
     assert titles(history, "niet_gedeeld") == expected("niet_gedeeld")
     assert rows(history, "select gepubliceerd, alleen_netwerk, niet_gedeeld, wacht_op_akkoord, "
                          "afgekeurd from runs") == [(3, 3, 3, 3, 1)]
-    assert rows(history, "select naam, akkoord_voorwaarden from bibliotheken order by naam") == [
-        (DUINSTREEK, "2026-11-12"), (KUSTLICHT, None), (POLDERHOF, "2027-01-01"),
-        (VEENWEIDE, "2025-06-02"), (WULPWIJK, None)]
+    # each agreement recorded with the version of the terms in force on its date
+    assert rows(history, "select naam, akkoord_voorwaarden, akkoord_versie from bibliotheken "
+                         "order by naam") == [
+        (DUINSTREEK, "2026-11-12", "2026-11-01"), (KUSTLICHT, None, None),
+        (POLDERHOF, "2027-01-01", None), (VEENWEIDE, "2025-06-02", "2025-01-01"),
+        (WULPWIJK, None, None)]
 
 
 def test_coordinator_report_lists_missing_and_outdated_agreements(shared):
@@ -179,9 +182,10 @@ def test_coordinator_report_lists_missing_and_outdated_agreements(shared):
         "  - Bibliotheek Polderhof: 1 actie wacht\n"
         "  - Bibliotheek Wulpwijk: 1 actie wacht\n"
         "  Akkoord met een oudere versie (nog geldig; vraag een nieuw akkoord):\n"
-        "  - Bibliotheek Veenweide: akkoord op 2 juni 2025\n\n") in text
+        "  - Bibliotheek Veenweide: akkoord op 2 juni 2025 (versie van 1 januari 2025)\n\n") in text
     assert "  Alleen netwerk:           3  (eerste run)\n" in text
     assert "  Wacht op akkoord:         3  (eerste run)\n" in text
     html = (out / "rapporten" / "coordinatoren.html").read_text(encoding="utf-8")
     assert "<li>Bibliotheek Wulpwijk: 1 actie wacht</li>" in html
-    assert "<li>Bibliotheek Veenweide: akkoord op 2 juni 2025</li>" in html
+    assert ("<li>Bibliotheek Veenweide: akkoord op 2 juni 2025 (versie van 1 januari 2025)</li>"
+            in html)

@@ -190,6 +190,14 @@ def load_terms() -> dict[str, Any]:
     return _read_yaml("voorwaarden.yml")
 
 
+def terms_version_of(day: str | None) -> str | None:
+    """The version of the terms (ISO date) in force on the day of an agreement: the latest
+    version on or before it; None for no date or a date before every version."""
+    terms = load_terms()
+    versions = sorted(str(v) for v in [*terms.get("eerdere_versies", []), terms["versie"]])
+    return max((v for v in versions if day and v <= day), default=None)
+
+
 @cache
 def contract_hash() -> str:
     """Changes when the contract in schemas/ changes: a reason to rebuild an unchanged sheet."""

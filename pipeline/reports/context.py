@@ -23,6 +23,7 @@ from pipeline.contract.config import (
     load_messages,
     load_terms,
     match_key,
+    terms_version_of,
 )
 from pipeline.contract.explain import DESCRIPTIVE_TYPES
 from pipeline.contract.findings import example_for
@@ -345,10 +346,12 @@ def agreements(facts: ReportFacts) -> dict[str, Any]:
     missing, outdated = [], []
     for lib in facts.history.libraries:
         day = lib.get("akkoord_voorwaarden")
+        agreed_to = lib.get("akkoord_versie") or terms_version_of(day)  # older beheer.db
         if not day or (today and day > today):
             missing.append({"naam": lib["naam"], "wachtend": waiting[lib["naam"]]})
-        elif day < version:
-            outdated.append({"naam": lib["naam"], "datum": dutch_date(day)})
+        elif (agreed_to or "") < version:
+            outdated.append({"naam": lib["naam"], "datum": dutch_date(day),
+                             "versie": dutch_date(agreed_to) if agreed_to else None})
     return {"versie": dutch_date(version), "ontbreekt": missing, "verouderd": outdated}
 
 

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 import pandas as pd
 import sqlite_utils
 
-from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, Field, load_fields
+from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, Field, load_fields, terms_version_of
 from pipeline.contract.process import (
     PUBLISHED,
     RAW_COLUMN,
@@ -241,7 +241,7 @@ HISTORY_TABLES = {
     "wacht_op_akkoord": {"run_id": str, "rij": int, "actie_id": str, "bibliotheek": str,
                          "titel": str, "waarden": str},
     "bibliotheken": {"naam": str, "provincie": str, "email": str, "website": str,
-                     "akkoord_voorwaarden": str, "akkoord_door": str},
+                     "akkoord_voorwaarden": str, "akkoord_door": str, "akkoord_versie": str},
 }
 
 
@@ -288,7 +288,11 @@ def record_run(db: sqlite_utils.Database, run: dict[str, Any], outcome: Outcome 
                     HISTORY_TABLES["rijen"])
         save_kept_rows(db, outcome, run_id)
         db["bibliotheken"].delete_where()
-        db["bibliotheken"].insert_all(records(outcome.libraries, HISTORY_TABLES["bibliotheken"]),
+        today = outcome.today.isoformat()  # a date after the run date is no agreement (yet)
+        libraries = outcome.libraries.assign(akkoord_versie=[
+            terms_version_of(day) if isinstance(day, str) and day <= today else None
+            for day in outcome.libraries["akkoord_voorwaarden"]])
+        db["bibliotheken"].insert_all(records(libraries, HISTORY_TABLES["bibliotheken"]),
                                       alter=True)  # a history from before the agreement columns
 
 
