@@ -731,3 +731,13 @@ def sample_personal_values() -> set[str]:
                 | personal_values(rows("Bibliotheken"), "Bibliotheken"))
     finally:
         wb.close()
+
+
+def login(server, password: str, username: str = "netwerk"):
+    """Log in on a network instance through its form (with Datasette's CSRF token): the
+    response and the cookies of the login page."""
+    page = server.request("/-/login")
+    token = re.search(r'name="csrftoken" value="([^"]+)"', page.body).group(1)
+    return server.request("/-/login", cookies=page.cookies,
+                          form={"username": username, "password": password,
+                                "csrftoken": token}), page.cookies

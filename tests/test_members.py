@@ -5,13 +5,20 @@ made only when asked, and is served by a second instance where everything needs 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 
 import pytest
 from click.testing import CliRunner
 
-from helpers import KLEIN_DIR, TODAY, container, container_fails, good_action, snapshot_of
+from helpers import (
+    KLEIN_DIR,
+    TODAY,
+    container,
+    container_fails,
+    good_action,
+    login,
+    snapshot_of,
+)
 from pipeline.catalogue import deploy
 from pipeline.cli import main
 from pipeline.contract.process import process
@@ -133,14 +140,6 @@ def test_public_context_has_no_login_and_no_contacts(built, tmp_path):
         data = path.read_bytes()
         for secret in [b"Anna de Vries", ANNA.encode(), b"Bram Smit", b"Cor Geheim", b"Dirk"]:
             assert secret not in data, (path, secret)
-
-
-def login(server, password: str, username: str = "netwerk"):
-    page = server.request("/-/login")
-    token = re.search(r'name="csrftoken" value="([^"]+)"', page.body).group(1)
-    return server.request("/-/login", cookies=page.cookies,
-                          form={"username": username, "password": password,
-                                "csrftoken": token}), page.cookies
 
 
 def test_members_log_in_and_see_contacts_anonymous_visitors_do_not(context):

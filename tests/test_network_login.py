@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 import pytest
 from datasette_auth_passwords.utils import hash_password
 
-from helpers import TODAY, container, container_fails, good_action, snapshot_of
+from helpers import TODAY, container, container_fails, good_action, login, snapshot_of
 from pipeline.catalogue import deploy
 from pipeline.catalogue.netwerk_accounts import (
     AccountsError,
@@ -29,7 +29,6 @@ from pipeline.catalogue.netwerk_accounts import (
 from pipeline.contract.process import process
 from pipeline.store.load import write_catalogue
 from pipeline.store.network import write_network_catalogue
-from test_members import login
 
 ANNA = "anna@duinstreek.bieb-voorbeeld.nl"
 PASSWORDS = {"bieb-duinstreek": "Duinen-2026!", "bieb-heuvelland": "Heuvels-2026!",
@@ -52,6 +51,7 @@ def accounts_text(names) -> str:
 def context(tmp_path_factory):
     outcome = process(snapshot_of([
         good_action(titel="Voorleesfeest", contactpersoon="Anna de Vries", contact_email=ANNA),
+        good_action(titel="Collegadag", startdatum="2024-05-01", delen="netwerk"),
     ]), TODAY)
     out = tmp_path_factory.mktemp("netwerk-login")
     write_catalogue(outcome, out)
@@ -97,6 +97,10 @@ def test_each_account_logs_in_a_removed_one_cannot_the_sixth_failure_is_throttle
             status, rows = contacts(server, cookies)
             assert status == 200
             assert [(r["titel"], r["contact_email"]) for r in rows] == [("Voorleesfeest", ANNA)]
+            network = server.request("/netwerk/acties.json?_shape=array&_sort=titel",
+                                     cookies=cookies)
+            assert [a["titel"] for a in json.loads(network.body)] == ["Collegadag",
+                                                                     "Voorleesfeest"]
             home = server.request("/", cookies=cookies)
             assert 'href="/netwerk/contacten">Contactpersonen' in home.body
         # Another library's password does not open an account.
