@@ -111,7 +111,9 @@ def summary(counts: dict[str, int]) -> str:
             f"(waarvan {counts['onvolledig']} onvolledig), "
             f"{counts['alleen_netwerk']} alleen netwerk, {counts['afgekeurd']} afgekeurd, "
             f"{counts['niet_gedeeld']} niet gedeeld, {counts['wacht_op_akkoord']} wacht op "
-            f"akkoord. Meldingen: "
+            f"akkoord. {counts['bibliotheken_met_acties']} van de {counts['bibliotheken']} "
+            f"aangemelde bibliotheken {'doet' if counts['bibliotheken_met_acties'] == 1 else 'doen'}"
+            f" mee. Meldingen: "
             f"{nl.counted(counts['fouten'], 'fout')}, "
             f"{nl.counted(counts['waarschuwingen'], 'waarschuwing')}, "
             f"{nl.counted(counts['info'], 'info')}.")

@@ -50,7 +50,8 @@ def test_build_writes_snapshot_catalogue_and_history(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
         "3 acties gelezen: 2 gepubliceerd (waarvan 1 onvolledig), 0 alleen netwerk, "
-        "0 afgekeurd, 1 niet gedeeld, 0 wacht op akkoord. Meldingen: 3 fouten, 18 waarschuwingen, 4 ter info.")
+        "0 afgekeurd, 1 niet gedeeld, 0 wacht op akkoord. 2 van de 2 aangemelde bibliotheken doen "
+        "mee. Meldingen: 3 fouten, 18 waarschuwingen, 4 ter info.")
     snapshots = list((tmp_path / "raw").glob("*.json"))
     assert len(snapshots) == 1 and not snapshots[0].stat().st_mode & 0o222
     db = tmp_path / "kennisbank.db"
@@ -207,3 +208,27 @@ def test_a_step_that_fails_after_publication_gives_exit_1_and_keeps_the_new_cata
     assert (tmp_path / "rapporten" / "coordinatoren.html").exists()
     assert f"Rapporten:  {tmp_path / 'rapporten'} (coördinatoren en 2 bibliotheken)\n" in \
         result.stdout
+
+
+def test_history_counts_registered_and_contributing_libraries(tmp_path):
+    """runs.bibliotheken is the registered count; runs.bibliotheken_met_acties the libraries
+    with at least one shared action (public or network-only), also in an older beheer.db."""
+    out = tmp_path / "o"
+    first = write_xlsx(tmp_path / "1.xlsx", [ACTION_HEADERS, good_action()])
+    assert run_cli("build", "--source", str(first), "--out", str(out)).returncode == 0
+    with sqlite3.connect(out / "beheer.db") as conn:  # a history from before the column
+        conn.execute("alter table runs drop column bibliotheken_met_acties")
+    second = write_xlsx(tmp_path / "2.xlsx", [
+        ACTION_HEADERS, good_action(),
+        good_action(bibliotheek="Bibliotheek Veenweide", titel="Digitaal Café", delen="netwerk")])
+    result = run_cli("build", "--source", str(second), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert " 2 van de 2 aangemelde bibliotheken doen mee. " in result.stdout.splitlines()[0]
+    first_line = run_cli("check", "--source", str(first)).stdout.splitlines()[0]
+    assert " 1 van de 2 aangemelde bibliotheken doet mee. " in first_line
+    assert rows(out / "beheer.db", "select gepubliceerd, alleen_netwerk, bibliotheken, "
+                                   "bibliotheken_met_acties from runs order by gestart, rowid") == [
+        (1, 0, 2, None), (1, 1, 2, 2)]
+    # the public catalogue sees the public actions only: one library takes part there
+    assert rows(out / "kennisbank.db", "select naam from bibliotheken where aantal_acties > 0"
+                ) == [("Bibliotheek Duinstreek",)]

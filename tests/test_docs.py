@@ -88,3 +88,18 @@ def test_rollout_plan_has_phases_roles_measures_and_an_announcement():
     for needle in ["## Fasen", "## Wie doet wat", "## Deelname meten", "## Communicatie",
                    "## Aankondiging", "coordinatoren.html"]:
         assert needle in text, needle
+
+
+def test_evaluation_guide_is_dutch_and_linked_from_the_rollout_plan():
+    text = guide("evaluatie.md")
+    assert text.startswith("# Evaluatie van de pilot\n")
+    words = re.findall(r"[a-zà-ü]+", text.lower())
+    dutch = sum(words.count(w) for w in ["de", "het", "een", "en", "van", "wordt", "niet"])
+    english = sum(words.count(w) for w in ["the", "and", "which", "with", "this", "that"])
+    assert dutch > 10 * max(english, 1)
+    assert "[evaluatie.md](evaluatie.md)" in guide("uitrolplan.md")
+    for needle in ["bibliotheken_met_acties", "kennisbank gebruik", "zonder_resultaat",
+                   "Had u hier iets aan?", "gebruiksvoorwaarden.md", "(voorstel)"]:
+        assert needle in text, needle
+    questions = re.findall(r"^\d+\. ", text.split("## Vragenlijst", 1)[1], re.M)
+    assert len(questions) == 11

@@ -97,7 +97,7 @@ def test_coordinator_report_run_at_a_glance_and_per_library(two_runs):
         "  Fouten:                   1  (−1)\n"
         "  Waarschuwingen:           3  (−2)\n"
         "  Ter info:                 1  (gelijk)\n"
-        "  3 van de 4 bibliotheken hebben acties ingevuld (75%).\n\n"
+        "  3 van de 4 aangemelde bibliotheken doen mee: zij deelden minstens één actie (75%).\n\n"
         "PER BIBLIOTHEEK\n"
         "  (acties / gepubliceerd / afgekeurd / compleet / fouten / waarschuwingen / laatste nieuwe actie)\n"
         "  Bibliotheek Duinstreek\n"

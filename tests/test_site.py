@@ -62,13 +62,27 @@ def test_home_page_in_dutch_with_exact_figures(site):
     doc = page(site, "/")
     assert texts(doc, "//h1") == ["Kennisbank Marketing"]
     assert texts(doc, f"//a[{cls('kb-cijfer')}]") == [
-        "6 acties gedeeld", "4 bibliotheken doen mee", "5 acties met gemeten resultaat",
+        "6 acties gedeeld", "3 bibliotheken doen mee", "5 acties met gemeten resultaat",
         "3 acties haalden de streefwaarde"]
     form = doc.xpath("//form[@role='search']")[0]
     assert form.get("action") == "/kennisbank/acties"
     assert form.xpath(".//input/@name") == ["_search"]
     assert doc.xpath("//link[@type='application/atom+xml']/@href") == ["/kennisbank/nieuw.atom"]
 
+
+
+def test_home_page_counts_the_libraries_with_actions(site):
+    """'doen mee': libraries with at least one public action, not every registered library;
+    the tile leads to exactly those libraries."""
+    doc = page(site, "/")
+    tile = doc.xpath(f"//a[{cls('kb-cijfer')}][contains(., 'doen mee')]")[0]
+    assert tile.get("href") == "/kennisbank/bibliotheken?aantal_acties__gt=0"
+    listed = rows_of(site, "/kennisbank/bibliotheken.json?aantal_acties__gt=0&_shape=array")
+    assert [r["naam"] for r in listed] == [
+        "Bibliotheek Duinstreek", "Bibliotheek Kustlicht", "Bibliotheek Veenweide"]
+    registered = rows_of(site, "/kennisbank/bibliotheken.json?_shape=array")
+    assert len(registered) == 4  # Polderrand is registered but shared no action yet
+    assert texts(page(site, tile.get("href")), "//h1") == ["Aangemelde bibliotheken"]
 
 def test_home_page_entry_points(site):
     doc = page(site, "/")
@@ -460,7 +474,7 @@ def test_charts_page_and_its_queries(site):
         path = "/kennisbank.json?" + urllib.parse.urlencode({"sql": query, "_shape": "objects"})
         results[slug] = rows_of(site, path)["rows"]
     assert results["acties"] == [{"aantal": 6}]
-    assert results["bibliotheken"] == [{"aantal": 4}]
+    assert results["bibliotheken"] == [{"aantal": 3}]  # Polderrand has no action yet
     assert results["gemeten"] == [{"aantal": 5}]
     assert results["per_jaar"] == [{"jaar": "2023", "acties": 2}, {"jaar": "2024", "acties": 2},
                                    {"jaar": "2025", "acties": 2}]

@@ -237,7 +237,7 @@ async def figures(db) -> dict[str, int]:
     rows = await _dicts(
         db,
         "select (select count(*) from acties) as acties,"
-        " (select count(*) from bibliotheken) as bibliotheken,"
+        " (select count(*) from bibliotheken where aantal_acties > 0) as bibliotheken,"
         " (select count(*) from acties where doel_behaald in ('ja', 'deels', 'nee'))"
         "   as met_resultaat,"
         " (select count(*) from acties where doel_behaald = 'ja') as doel_gehaald")

@@ -49,6 +49,13 @@ class Outcome:
         return self.actions[self.actions["uitkomst"] == outcome]
 
     @property
+    def contributing_libraries(self) -> int:
+        """Registered libraries taking part: at least one shared action, public or network-only
+        (the public catalogue's own count, `aantal_acties > 0`, sees the public ones only)."""
+        shared = set(self.actions.loc[self.actions["uitkomst"].isin(SHARED), "bibliotheek"])
+        return int(self.libraries["naam"].isin(shared).sum())
+
+    @property
     def counts(self) -> dict[str, int]:
         published = self.rows(PUBLISHED)
         return {
@@ -60,6 +67,7 @@ class Outcome:
             "alleen_netwerk": len(self.rows(NETWORK)),
             "wacht_op_akkoord": len(self.rows(WAITING)),
             "bibliotheken": len(self.libraries),
+            "bibliotheken_met_acties": self.contributing_libraries,
             "fouten": int((self.findings["ernst"] == "fout").sum()),
             "waarschuwingen": int((self.findings["ernst"] == "waarschuwing").sum()),
             "info": int((self.findings["ernst"] == "info").sum()),

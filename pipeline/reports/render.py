@@ -259,7 +259,8 @@ def coordinator_context(facts: ReportFacts, files: bool) -> dict[str, Any]:
     unknown_rows = [r for r in h.rows if r["bibliotheek"] is None]
     unknown = library_counts(unknown_rows, [f for f in owned.get(None, [])
                                             if f["tabblad"] == ACTIES]) if unknown_rows else None
-    contributing = sum(1 for lib in libraries if lib["acties"])
+    # taking part: at least one shared action (public or network-only), not merely filled in
+    contributing = sum(1 for lib in libraries if lib["gepubliceerd"] + lib["alleen_netwerk"])
     not_contributed = [{"naam": lib["naam"], "slug": lib["slug"]} for lib in libraries
                        if not lib["acties"]]
     unassigned = row_groups(owned.get(None, []), h.rows, facts.sources, facts.vocab)

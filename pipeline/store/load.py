@@ -227,7 +227,7 @@ HISTORY_TABLES = {
              "peildatum": str, "rijen_gelezen": int, "gepubliceerd": int, "onvolledig": int,
              "afgekeurd": int, "niet_gedeeld": int, "bibliotheken": int, "fouten": int,
              "waarschuwingen": int, "info": int, "alleen_netwerk": int,
-             "wacht_op_akkoord": int},
+             "wacht_op_akkoord": int, "bibliotheken_met_acties": int},
     "meldingen": {"run_id": str, "tabblad": str, "rij": int, "actie_id": str,
                   "bibliotheek": str, "veld": str, "kop": str, "ernst": str, "code": str,
                   "bericht": str, "hint": str, "waarde": str},
