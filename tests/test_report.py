@@ -318,6 +318,25 @@ def test_long_lists_are_capped(tmp_path):
     assert lib.csv.count("aanbevolen_leeg") == 35
 
 
+def test_taking_part_means_a_shared_action_not_merely_a_filled_in_row(tmp_path):
+    """A network-only action counts as taking part; a library whose only row was rejected
+    filled something in but does not take part (yet)."""
+    from helpers import snapshot_of
+    from pipeline.app import build
+    from pipeline.sources.snapshot import write_snapshot
+
+    actions = [good_action(delen="netwerk"),
+               good_action(bibliotheek=VEENWEIDE, titel="Digitaal Café", startdatum="geen datum")]
+    source = write_snapshot(snapshot_of(actions), tmp_path / "bron")
+    counts = build(str(source), tmp_path / "uit", TODAY).outcome.counts
+    assert (counts["alleen_netwerk"], counts["afgekeurd"]) == (1, 1)
+    assert (counts["bibliotheken_met_acties"], counts["bibliotheken"]) == (1, 2)
+    reports = write_reports(tmp_path / "uit")
+    assert ("  1 van de 2 aangemelde bibliotheken doet mee: zij deelde minstens één actie (50%).\n"
+            in reports.text)
+    assert "Alle bibliotheken hebben minstens één actie ingevuld." in reports.text
+
+
 # ------------------------------------------------------------------ commands
 
 def test_report_command_and_build_writes_reports(tmp_path):
