@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,23 @@ def test_the_kind_of_a_page_comes_from_its_path(path, query, about):
 def test_crawlers_are_recognised_by_their_user_agent():
     assert usage.is_crawler(CRAWLER) and usage.is_crawler("bingbot/2.0")
     assert not usage.is_crawler(BROWSER)
+
+
+def test_the_period_is_inclusive_and_the_html_escapes_everything(tmp_path):
+    from pipeline.reports.usage import make_usage_report
+
+    def search(day: str, term: str, found: int) -> str:
+        return json.dumps({"tijd": f"{day}T23:59Z", "soort": "zoeken", "naam": "acties",
+                           "zoekterm": term, "filters": [f"bibliotheek={term}"],
+                           "resultaten": found, "status": 200, "duur_ms": 5})
+
+    log = tmp_path / "gebruik.jsonl"
+    log.write_text("\n".join([search("2026-10-31", "oud", 0), search("2026-11-01", "<b>Vet</b>", 0),
+                              search("2026-11-30", " <b>vet</b>", 0),
+                              search("2026-12-01", "nieuw", 0)]) + "\n", encoding="utf-8")
+    written = make_usage_report([log], tmp_path / "uit", date(2026, 11, 1), date(2026, 11, 30))
+    assert written.usage["periode"] == {"van": "2026-11-01", "tot": "2026-11-30"}
+    assert written.usage["zonder_resultaat"] == [{"zoekterm": "<b>vet</b>", "aantal": 2}]
+    html = written.html_path.read_text(encoding="utf-8")
+    assert "<b>" not in html and "&lt;b&gt;vet&lt;/b&gt;" in html
+    assert "bibliotheek=&lt;b&gt;Vet&lt;/b&gt;" in html
