@@ -165,6 +165,8 @@ def test_an_unwritable_log_never_breaks_a_page(site_catalogue, tmp_path):
     ("/", "", {"soort": "start"}),
     ("/kennisbank/acties.json", "_search=x", {"soort": "download", "naam": "acties"}),
     ("/kennisbank/nieuw.atom", "", {"soort": "feed"}),
+    ("/kennisbank.db", "", {"soort": "download"}),
+    ("/kennisbank", "", {"soort": "database"}),
     ("/kennisbank/kaart", "", {"soort": "kaart", "naam": "kaart", "filters": []}),
     ("/kennisbank/nieuw", "", {"soort": "query", "naam": "nieuw", "filters": []}),
     ("/kennisbank/acties/KB-1~2E2", "", {"soort": "actiekaart", "actie_id": "KB-1.2"}),

@@ -14,7 +14,8 @@ Kinds of page (``soort``), decided from the path alone (``kind``):
 - ``actiekaart``: a row of ``acties`` (``actie_id``); ``rij``: a row of another table
 - ``query``: a canned query (``naam``), ``kaart``: the canned query ``kaart``
 - ``grafieken``: the charts pages ``/-/dashboards…``
-- ``feed``: an ``.atom`` feed; ``download``: a ``.csv`` or ``.json`` of a table, row or query
+- ``feed``: an ``.atom`` feed; ``download``: a ``.csv`` or ``.json`` of a table, row or query,
+  or the file ``kennisbank.db``
 - ``pagina``: a page of templates/datasette/pages (``naam``: voorwaarden, privacy, wat-werkte)
 - ``overig``: any other path (for instance a page that does not exist)
 
@@ -47,7 +48,7 @@ HEALTH = frozenset({"/-/versions.json"})
 STATIC = ("/-/static/", "/-/static-plugins/", "/favicon.ico", "/robots.txt")
 CRAWLER = re.compile(r"bot|crawl|spider|slurp|scrap|archiver|facebookexternalhit|preview",
                      re.IGNORECASE)
-DOWNLOADS = (".csv", ".json")
+DOWNLOADS = (".csv", ".json", ".db")
 
 _lock = threading.Lock()
 
