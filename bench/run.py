@@ -6,7 +6,8 @@
    the same raw strings into one table, and `sqlite-utils insert --csv` of the same rows.
 2. Catalogue: `kennisbank serve` over HTTP on 127.0.0.1, p50/p95 per page (table with its
    facets as HTML and JSON, a filtered page, a search, action cards, the home page, every canned
-   query), and the same URLs on stock `datasette serve -i` (default settings, no plugins) of the
+   query; the table page once more with the usage log written to a file, issue 14), and the
+   same URLs on stock `datasette serve -i` (default settings, no plugins) of the
    same file, as the reference; whether every configured facet came back.
 3. Load: 8 and 32 concurrent readers (threads, one keep-alive connection each, loopback only,
    bounded in time) on the table page and the cards: requests/s, p95, p99, errors.
@@ -40,6 +41,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from pipeline.catalogue.usage import USAGE_LOG_ENV
 from tools.sample.synthetic import snapshot_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +58,7 @@ TARGETS = {  # at 100,000 actions on a 2-core machine (issue 6)
     "build_ratio": 5.0, "build_peak_mib": 1024, "sample_seconds": 2.0,
     "table_p95_ms": 250, "table_vs_stock": 10.0, "search_p95_ms": 150, "card_p95_ms": 50,
     "load_rps": 50,
+    "usage_log_ratio": 1.2,  # issue 14: the usage log must not slow the table page measurably
 }
 
 
@@ -142,7 +145,8 @@ STOCK = ("import sys; sys._called_from_test = True  # Datasette's own switch: no
 class Server:
     """A catalogue server on 127.0.0.1, started and stopped by the benchmark."""
 
-    def __init__(self, kind: str, db: Path, workers: int | None = None):
+    def __init__(self, kind: str, db: Path, workers: int | None = None,
+                 usage_log: Path | None = None):
         self.kind, self.port = kind, free_port()
         self.workers = WORKERS if workers is None else workers
         if kind == "kennisbank":
@@ -152,7 +156,10 @@ class Server:
             cmd = [PYTHON, "-c", STOCK, "serve", "-i", str(db), "--host", "127.0.0.1",
                    "--port", str(self.port)]
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+        env = {k: v for k, v in os.environ.items() if k != USAGE_LOG_ENV}
+        if usage_log is not None:
+            env[USAGE_LOG_ENV] = str(usage_log)
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
         self.ready_s = self._wait()
 
@@ -309,7 +316,37 @@ def bench_catalogue(db: Path, seed: int, stock: bool) -> dict[str, Any]:
             result[kind] = timings
         finally:
             server.stop()
+    result["kennisbank"]["tabel_html_gebruikslog"] = bench_usage_log(db, seed, requests, budget)
     return result
+
+
+def bench_usage_log(db: Path, seed: int, requests: int, budget: float) -> dict[str, Any]:
+    """The table page with the usage log written to a file (KENNISBANK_USAGE_LOG), against the
+    same page on a server started the same way without it, measured in turns (A, B, A, B) so
+    that warming up and the machine's other work weigh on both alike; the p50 of each half."""
+    log = OUT / "werk" / "gebruik.jsonl"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.unlink(missing_ok=True)
+    plain, logged = Server("kennisbank", db), Server("kennisbank", db, usage_log=log)
+    try:
+        page = next(p for p in pages(db, seed, stock=False) if p["naam"] == "tabel_html")
+        halves: dict[str, list[dict[str, Any]]] = {"zonder": [], "met": []}
+        for _ in range(2):
+            for name, server in (("zonder", plain), ("met", logged)):
+                halves[name].append(time_page(server.port, page, max(requests // 2, 5), budget))
+    finally:
+        plain.stop()
+        logged.stop()
+    timing = dict(halves["met"][-1])
+    timing["p50_ms"] = round(sum(t["p50_ms"] for t in halves["met"]) / 2, 1)
+    timing["p95_ms"] = max(t["p95_ms"] for t in halves["met"])
+    timing["n"] = sum(t["n"] for t in halves["met"])
+    timing["zonder_p50_ms"] = round(sum(t["p50_ms"] for t in halves["zonder"]) / 2, 1)
+    timing["regels"] = len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+    say(f"    {'kennisbank':10} {'tabel_html_gebruikslog':34} p50 {timing['p50_ms']:>8} ms"
+        f"  p95 {timing['p95_ms']:>8} ms  (n={timing['n']}, {timing['regels']} regels; "
+        f"zonder log p50 {timing['zonder_p50_ms']} ms)")
+    return timing
 
 
 # ------------------------------------------------------------------------ 3. load
@@ -422,6 +459,11 @@ def verdicts(report: dict[str, Any]) -> list[dict[str, Any]]:
         ratio = stock["tabel_html"]["p50_ms"] / max(table["p50_ms"], 0.1)
         check("tabel: sneller dan stock Datasette (p50)", f"{ratio:.1f}×", "≥ 10×",
               ratio >= TARGETS["table_vs_stock"])
+    logged = kb.get("tabel_html_gebruikslog")
+    if logged:
+        ratio = logged["p50_ms"] / max(logged["zonder_p50_ms"], 0.1)
+        check("tabel met gebruikslog (p50, × zonder)", f"{ratio:.2f}×", "≤ 1,2×",
+              ratio <= TARGETS["usage_log_ratio"])
     check("zoeken p95", f"{kb['zoeken']['p95_ms']} ms", "< 150 ms",
           kb["zoeken"]["p95_ms"] < TARGETS["search_p95_ms"])
     check("actiekaart p95", f"{kb['kaart']['p95_ms']} ms", "< 50 ms",

@@ -352,6 +352,44 @@ def serve(db_path: Path, port: int, workers: int) -> None:
     serve_one(db_path, port)
 
 
+def _day(_ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is geen datum als JJJJ-MM-DD.") from None
+
+
+@main.command()
+@click.option("--log", "logs", required=True, multiple=True,
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Een gebruikslogboek (KENNISBANK_USAGE_LOG), ook gecomprimeerd (.gz); "
+                   "herhaal --log voor meer logboeken of exemplaren.")
+@click.option("--out", "out_dir", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Map voor gebruik.json en gebruik.html.")
+@click.option("--van", callback=_day, default=None, metavar="JJJJ-MM-DD",
+              help="Eerste dag van de periode (standaard: de eerste dag in de logboeken).")
+@click.option("--tot", callback=_day, default=None, metavar="JJJJ-MM-DD",
+              help="Laatste dag van de periode, die dag meegeteld (standaard: de laatste).")
+def gebruik(logs: tuple[Path, ...], out_dir: Path, van: date | None, tot: date | None) -> None:
+    """Tel het gebruik van de catalogus uit een of meer gebruikslogboeken.
+
+    \b
+    Voorbeeld:
+      kennisbank gebruik --log gebruik.jsonl --log gebruik-2.jsonl.gz --out output \\
+        --van 2026-11-01 --tot 2026-11-30
+    """
+    from pipeline.reports.usage import make_usage_report
+
+    written = make_usage_report(logs, out_dir, van, tot)
+    g = written.usage
+    click.echo(f"{g['verzoeken']} verzoeken, {len(g['zonder_resultaat'])} zoektermen zonder "
+               f"resultaat, {g['overgeslagen']} onleesbare regels overgeslagen.")
+    click.echo(f"Geschreven: {written.json_path} en {written.html_path}")
+
+
 @main.group()
 def deploy() -> None:
     """De kennisbank in productie: containermap voor Docker, Cloud Run of Fly.

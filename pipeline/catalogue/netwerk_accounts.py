@@ -25,10 +25,12 @@ from typing import Callable, Mapping
 
 import yaml
 
+from pipeline.catalogue import usage
+
 ACCOUNTS_ENV = "KENNISBANK_NETWERK_ACCOUNTS_FILE"
 HASH_ENV = "KENNISBANK_NETWERK_WACHTWOORD_HASH"
 LEGACY_ACCOUNT = "netwerk"
-USAGE_LOG_ENV = "KENNISBANK_USAGE_LOG"
+USAGE_LOG_ENV = usage.USAGE_LOG_ENV
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 HASH = re.compile(r"pbkdf2_sha256\$[0-9]+\$[^$\s]+\$[A-Za-z0-9+/=]+")
 
@@ -160,25 +162,13 @@ class Throttle:
 
 def usage_line(account: str | None, outcome: str, now: datetime) -> str:
     """One line of the usage log: the minute (UTC), the account, the outcome; nothing else."""
-    minute = now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
-    return json.dumps({"tijd": minute, "soort": "inloggen", "account": account,
+    return json.dumps({"tijd": usage.minute(now), "soort": "inloggen", "account": account,
                        "uitkomst": outcome}, ensure_ascii=False)
 
 
 def log_login(account: str | None, outcome: str, env: Mapping[str, str] | None = None,
               now: datetime | None = None) -> None:
-    """Append the line to the file named in USAGE_LOG_ENV ("-": standard output); a log that
-    cannot be written never fails the login."""
-    target = (os.environ if env is None else env).get(USAGE_LOG_ENV, "").strip()
-    if not target:
-        return
-    line = usage_line(account, outcome, now or datetime.now(timezone.utc)) + "\n"
-    try:
-        if target == "-":
-            sys.stdout.write(line)
-            sys.stdout.flush()
-        else:
-            with open(target, "a", encoding="utf-8") as out:
-                out.write(line)
-    except (OSError, ValueError):
-        pass
+    """Append the line to the usage log (pipeline/catalogue/usage.py); a log that cannot be
+    written never fails the login."""
+    if usage.target(env):
+        usage.write_line(usage_line(account, outcome, now or datetime.now(timezone.utc)), env)

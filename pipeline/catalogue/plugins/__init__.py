@@ -11,7 +11,9 @@ datasette/default_*.py), each registered by its own `datasette` entry point in p
 - csv_download:  no CSV cell becomes a spreadsheet formula
 - chart_access:  only the charts page and its exact queries may run SQL
 - no_access_log: no access log with the readers' IP addresses
+- usage_log:     one line per page request in the usage log, nothing that identifies a reader
 """
 
 PLUGINS = ("requirements", "file_swap", "facet_counts", "sql_functions", "dutch_pages",
-           "table_cells", "csv_download", "chart_access", "no_access_log")
+           "table_cells", "csv_download", "chart_access", "no_access_log",
+           "usage_log")
