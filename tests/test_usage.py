@@ -177,6 +177,7 @@ def test_an_unwritable_log_never_breaks_a_page(site_catalogue, tmp_path):
     ("/kennisbank.json", "sql=select+1", None),
     ("/-/versions.json", "", None),
     ("/-/static/app.css", "", None),
+    ("/assets/kennisbank.css", "", None),
     ("/robots.txt", "", None),
 ])
 def test_the_kind_of_a_page_comes_from_its_path(path, query, about):

@@ -19,11 +19,15 @@ Kinds of page (``soort``), decided from the path alone (``kind``):
 - ``pagina``: a page of templates/datasette/pages (``naam``: voorwaarden, privacy, wat-werkte)
 - ``overig``: any other path (for instance a page that does not exist)
 
-Not counted: static assets (``/-/static…``, ``/favicon.ico``, ``/robots.txt``), the catalogue's
-health check ``/-/versions.json`` (the platform's checker and the tests' readiness probe), the
-other ``/-/`` pages except the charts (the login writes its own line), the SQL queries the charts
-page sends (``/kennisbank.json?sql=…``), and crawlers: a user agent
-naming a bot, crawler, spider, … is read to decide this and never written.
+Besides the pages, the action card's feedback form (plugins/feedback.py) writes a line of kind
+``feedback``: ``actie_id``, ``antwoord`` (ja or nee) and ``opmerking`` (the remark, or null).
+
+Not counted: requests other than GET and HEAD (a feedback POST writes only its own line), static
+assets (``/-/static…``, the site's CSS under ``/assets/``, ``/favicon.ico``, ``/robots.txt``),
+the catalogue's health check ``/-/versions.json`` (the platform's checker and the tests'
+readiness probe), the other ``/-/`` pages except the charts (the login writes its own line), the
+SQL queries the charts page sends (``/kennisbank.json?sql=…``), and crawlers: a user agent naming
+a bot, crawler, spider, … is read to decide this and never written.
 """
 
 from __future__ import annotations
@@ -45,10 +49,11 @@ CARD_TABLE = "acties"
 MAP_QUERY = "kaart"
 PAGES = frozenset({"voorwaarden", "privacy", "wat-werkte"})
 HEALTH = frozenset({"/-/versions.json"})
-STATIC = ("/-/static/", "/-/static-plugins/", "/favicon.ico", "/robots.txt")
+STATIC = ("/-/static/", "/-/static-plugins/", "/assets/", "/favicon.ico", "/robots.txt")
 CRAWLER = re.compile(r"bot|crawl|spider|slurp|scrap|archiver|facebookexternalhit|preview",
                      re.IGNORECASE)
 DOWNLOADS = (".csv", ".json", ".db")
+COUNTED_METHODS = frozenset({"GET", "HEAD"})
 
 _lock = threading.Lock()
 

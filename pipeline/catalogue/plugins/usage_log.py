@@ -1,7 +1,9 @@
 """The usage log (pipeline/catalogue/usage.py): one line per counted page request, written after
 the response when ``KENNISBANK_USAGE_LOG`` is set. The number of results of the acties table page
 (and its searches) comes from the page itself: its template hands ``filtered_table_rows_count`` to
-``kb_gebruik``, which keeps it in the request's own holder; every other page logs ``null``."""
+``kb_gebruik``, which keeps it in the request's own holder; every other page logs ``null``.
+Only GET and HEAD requests are pages: a POST (the feedback form, plugins/feedback.py, writes its
+own line) is never counted as one, also not when it is refused."""
 
 from __future__ import annotations
 
@@ -42,7 +44,8 @@ def asgi_wrapper(datasette):
 
     def wrap(app):
         async def with_usage_log(scope, receive, send):
-            if scope["type"] != "http" or not usage.target():
+            if scope["type"] != "http" or scope.get("method") not in usage.COUNTED_METHODS \
+                    or not usage.target():
                 return await app(scope, receive, send)
             headers = dict(scope.get("headers") or [])
             if usage.is_crawler(headers.get(b"user-agent", b"").decode("latin-1")):
