@@ -193,7 +193,14 @@ async def card(db, actie_id: str) -> dict[str, Any] | None:
     if not is_web_link(library.get("website")):
         library["website"] = None
     return {"actie": action, "secties": card_sections(action), "bibliotheek": library,
-            "vergelijkbaar": similar, "licentie": licence()}
+            "vergelijkbaar": similar, "licentie": licence(), "vraag": question_link(actie_id)}
+
+
+def question_link(actie_id: str) -> str:
+    """"Vraag de bibliotheek": a mail link to the coordinators' address (schemas/site.yml
+    `contact`, never a personal address) with the action id in the subject."""
+    subject = urllib.parse.quote(f"Vraag over actie {actie_id}", safe="")
+    return f"mailto:{site_config()['contact']}?subject={subject}"
 
 
 # ------------------------------------------------------------------------ the table page
