@@ -741,3 +741,29 @@ def login(server, password: str, username: str = "netwerk"):
     return server.request("/-/login", cookies=page.cookies,
                           form={"username": username, "password": password,
                                 "csrftoken": token}), page.cookies
+
+
+# ------------------------------------------------------------------ usage log
+
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) KbTestBrowser/9.9"
+
+
+def serve_with_log(db: Path, log: str):
+    """`kennisbank serve` with its usage log written to `log`."""
+    from pipeline.catalogue.usage import USAGE_LOG_ENV
+
+    return start_serve(db, env={**os.environ, USAGE_LOG_ENV: log})
+
+
+def gebruik(*args: str) -> dict:
+    """`kennisbank gebruik` in process; its gebruik.json."""
+    import json
+
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, ["gebruik", *args])
+    assert result.exit_code == 0, result.output
+    out = Path(args[args.index("--out") + 1])
+    return json.loads((out / "gebruik.json").read_text(encoding="utf-8"))

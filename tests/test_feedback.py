@@ -13,9 +13,8 @@ import urllib.parse
 import pytest
 
 import helpers
-from helpers import chromium, new_page, require_chromium, settle
+from helpers import BROWSER, chromium, gebruik, new_page, require_chromium, serve_with_log, settle
 from pipeline.catalogue.site import card_url
-from test_usage import BROWSER, gebruik, serve_with_log
 
 REMARK = "Handig voor onze zomeractie"
 SCRIPT = '<script>alert("kb")</script> & <b onmouseover=x()>zwaargedrukt</b>'

@@ -6,19 +6,16 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
-import os
 import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import helpers
+from helpers import BROWSER, gebruik, serve_with_log
 from pipeline.catalogue import usage
-from pipeline.cli import main
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64) KbTestBrowser/9.9"
 CRAWLER = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 COOKIE_VALUE = "koekje-7f3a9c"
 
@@ -33,17 +30,6 @@ def request(port: int, path: str, agent: str = BROWSER) -> int:
         return response.status
     finally:
         conn.close()
-
-
-def serve_with_log(db: Path, log: str):
-    return helpers.start_serve(db, env={**os.environ, usage.USAGE_LOG_ENV: log})
-
-
-def gebruik(*args: str) -> dict:
-    result = CliRunner().invoke(main, ["gebruik", *args])
-    assert result.exit_code == 0, result.output
-    out = Path(args[args.index("--out") + 1])
-    return json.loads((out / "gebruik.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
