@@ -119,20 +119,28 @@ def summary(counts: dict[str, int]) -> str:
             f"{nl.counted(counts['info'], 'info')}.")
 
 
-def echo_reports(reports, mail) -> None:
-    """The lines of the reports step, as `kennisbank build` and `report` print them."""
-    click.echo(f"Rapporten:  {reports.directory} (coördinatoren en {len(reports.libraries)} "
-               f"bibliotheken)")
-    if mail is None:
-        return
-    for delivery in mail.deliveries:
+def echo_deliveries(deliveries) -> bool:
+    """One line per message: written, sent or not sent (on stderr). True when one failed."""
+    failed = False
+    for delivery in deliveries:
         to = ", ".join(delivery.to)
         if delivery.file is not None:
             click.echo(f"E-mail geschreven: {delivery.file} (aan {to})")
         elif delivery.ok:
             click.echo(f"E-mail verstuurd aan {to}: {delivery.subject}")
         else:
+            failed = True
             click.echo(f"E-mail NIET verstuurd aan {to}: {delivery.error}", err=True)
+    return failed
+
+
+def echo_reports(reports, mail) -> None:
+    """The lines of the reports step, as `kennisbank build` and `report` print them."""
+    click.echo(f"Rapporten:  {reports.directory} (coördinatoren en {len(reports.libraries)} "
+               f"bibliotheken)")
+    if mail is None:
+        return
+    echo_deliveries(mail.deliveries)
     for reason in mail.skipped:
         click.echo(f"Geen e-mail: {reason}")
 
@@ -388,6 +396,54 @@ def gebruik(logs: tuple[Path, ...], out_dir: Path, van: date | None, tot: date |
     click.echo(f"{g['verzoeken']} verzoeken, {len(g['zonder_resultaat'])} zoektermen zonder "
                f"resultaat, {g['overgeslagen']} onleesbare regels overgeslagen.")
     click.echo(f"Geschreven: {written.json_path} en {written.html_path}")
+
+
+@main.command()
+@click.option("--out", "out_dir", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Map met beheer.db (en kennisbank.db); het rapport komt in DIR/evaluatie/.")
+@click.option("--log", "logs", multiple=True,
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Een gebruikslogboek (KENNISBANK_USAGE_LOG), ook gecomprimeerd (.gz); "
+                   "herhaal --log voor meer logboeken of exemplaren.")
+@click.option("--van", callback=_day, default=None, metavar="JJJJ-MM-DD",
+              help="Eerste dag van de periode (standaard: alles).")
+@click.option("--tot", callback=_day, default=None, metavar="JJJJ-MM-DD",
+              help="Laatste dag van de periode, die dag meegeteld (standaard: alles).")
+@click.option("--mail", is_flag=True,
+              help="Stuur het rapport naar KENNISBANK_COORDINATOR_EMAIL (instellingen in "
+                   "KENNISBANK_SMTP_* en KENNISBANK_MAIL_FROM).")
+@click.option("--dry-run", is_flag=True,
+              help="Schrijf de e-mail als .eml-bestand in DIR/evaluatie/mail/ in plaats van hem "
+                   "te versturen (houdt --mail in).")
+def evaluatie(out_dir: Path, logs: tuple[Path, ...], van: date | None, tot: date | None,
+              mail: bool, dry_run: bool) -> None:
+    """Maak het evaluatierapport van de pilot (HTML, tekst en CSV).
+
+    Beantwoordt de drie vragen van de pilot met cijfers door de tijd: deelname per maand
+    (bibliotheken die meedoen tegenover aangemelde), acties per bibliotheek, compleetheid,
+    meldingen en hoe snel ze worden opgelost, deelniveaus en akkoorden, en met --log het
+    gebruik van de website; elk cijfer naast zijn streefwaarde uit schemas/evaluatie.yml.
+
+    \b
+    Voorbeeld:
+      kennisbank evaluatie --out output --log gebruik.jsonl --log gebruik-2.jsonl.gz
+      kennisbank evaluatie --out output --mail --dry-run
+    """
+    from pipeline.reports.evaluation import make_evaluation
+
+    made = make_evaluation(out_dir, logs, van, tot)
+    click.echo(f"Evaluatie: {made.html_path} (en {len(made.files) - 1} bestanden ernaast)")
+    click.echo(made.subject)
+    if not (mail or dry_run):
+        return
+    from pipeline.reports.mail import deliver_to_coordinators
+
+    deliveries = deliver_to_coordinators(
+        "evaluatie", made.subject, made.text, made.html,
+        ("deelname-per-maand.csv", (made.folder / "deelname-per-maand.csv").read_text("utf-8")),
+        os.environ, dry_run, made.folder / "mail")
+    sys.exit(PARTIAL if echo_deliveries(deliveries) else OK)
 
 
 @main.group()

@@ -103,3 +103,11 @@ def test_evaluation_guide_is_dutch_and_linked_from_the_rollout_plan():
         assert needle in text, needle
     questions = re.findall(r"^\d+\. ", text.split("## Vragenlijst", 1)[1], re.M)
     assert len(questions) == 11
+
+
+def test_the_targets_in_the_evaluation_guide_are_up_to_date():
+    current = docs.EVALUATION.read_text(encoding="utf-8")
+    assert docs.render(current, docs.evaluation_blocks) == current, (
+        "docs/evaluatie.md is verouderd: make docs")
+    assert "| 2. Willen de bibliotheken de kennisbank samen vullen? | Aangemelde bibliotheken " \
+           "die meedoen | minstens 75% |" in current

@@ -190,6 +190,13 @@ def load_terms() -> dict[str, Any]:
     return _read_yaml("voorwaarden.yml")
 
 
+@cache
+def load_targets() -> dict[str, Any]:
+    """schemas/evaluatie.yml: the pilot's questions (`vragen`) and target values
+    (`streefwaarden`, in the order the report shows them)."""
+    return _read_yaml("evaluatie.yml")
+
+
 def terms_version_of(day: str | None) -> str | None:
     """The version of the terms (ISO date) in force on the day of an agreement: the latest
     version on or before it; None for no date or a date before every version."""

@@ -1,6 +1,7 @@
 """The generated parts of docs/handleiding-bibliotheken.md: how several values share a cell, the
 columns of each tab, the vocabularies and the findings, made from schemas/ (the texts through
-explain.py, as in the sheet) so the guide never drifts from the contract.
+explain.py, as in the sheet) so the guide never drifts from the contract. Also the targets in
+docs/evaluatie.md (from schemas/evaluatie.yml, see pipeline/reports/evaluation.py).
 
     python -m pipeline.contract.guide            # rewrite the generated blocks (make docs)
     python -m pipeline.contract.guide --check    # exit 1 when the guide is out of date (the tests do this)
@@ -12,6 +13,7 @@ import re
 import string
 import sys
 from pathlib import Path
+from typing import Callable
 
 from pipeline import nl
 from pipeline.contract import explain
@@ -27,6 +29,7 @@ from pipeline.contract.findings import SEVERITIES
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "handleiding-bibliotheken.md"
+EVALUATION = ROOT / "docs" / "evaluatie.md"
 BLOCKS = ("schrijfwijzen", "velden", "keuzelijsten", "meldingen")
 
 PLACEHOLDERS = {"kop": "kolom", "waarde": "waarde", "voorbeeld": "voorbeeld", "datum": "datum",
@@ -133,9 +136,15 @@ def end(name: str) -> str:
     return f"<!-- einde {name} -->"
 
 
-def render(text: str) -> str:
+def evaluation_blocks() -> dict[str, str]:
+    from pipeline.reports.evaluation import targets_block
+
+    return {"streefwaarden": targets_block()}
+
+
+def render(text: str, made: Callable[[], dict[str, str]] = blocks) -> str:
     """The guide with every generated block replaced by its current content."""
-    for name, content in blocks().items():
+    for name, content in made().items():
         pattern = re.compile(re.escape(begin(name)) + r"\n.*?" + re.escape(end(name)), re.S)
         if not pattern.search(text):
             raise ValueError(f"Het blok '{name}' ontbreekt in de handleiding.")
@@ -143,9 +152,10 @@ def render(text: str) -> str:
     return text
 
 
-def main(argv: list[str], guide: Path = GUIDE) -> int:
+def main(argv: list[str], guide: Path = GUIDE,
+         made: Callable[[], dict[str, str]] = blocks) -> int:
     current = guide.read_text(encoding="utf-8")
-    fresh = render(current)
+    fresh = render(current, made)
     if "--check" in argv:
         if fresh != current:
             print(f"{guide} is verouderd: draai `make docs`.", file=sys.stderr)
@@ -158,4 +168,4 @@ def main(argv: list[str], guide: Path = GUIDE) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(max(main(sys.argv[1:]), main(sys.argv[1:], EVALUATION, evaluation_blocks)))

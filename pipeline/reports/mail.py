@@ -262,3 +262,20 @@ def deliver(reports: Reports, env: Mapping[str, str], mail_all: bool, dry_run: b
     if dry_run:
         return write_eml(planned, eml_dir), skipped
     return send_all(planned, settings), skipped
+
+
+def deliver_to_coordinators(kind: str, subject: str, text: str, html: str,
+                            attachment: tuple[str, str] | None, env: Mapping[str, str],
+                            dry_run: bool, eml_dir: Path) -> list[Delivery]:
+    """One message to the coordinators (KENNISBANK_COORDINATOR_EMAIL): sent, or with dry_run
+    written as an .eml file into eml_dir."""
+    settings = SmtpSettings.from_env(env)
+    if dry_run and not settings.sender:
+        settings = replace(settings, sender=DRY_RUN_SENDER)
+    settings.check(sending=not dry_run)
+    coordinators = addresses(env.get("KENNISBANK_COORDINATOR_EMAIL"))
+    if not coordinators:
+        raise MailError("Zet KENNISBANK_COORDINATOR_EMAIL op het adres van de coördinatoren.")
+    planned: Planned = [(Delivery(coordinators, subject, kind), lambda: compose(
+        settings.sender or "", coordinators, subject, text, html, attachment))]
+    return write_eml(planned, eml_dir) if dry_run else send_all(planned, settings)

@@ -148,30 +148,66 @@ def fixed_findings(before_findings: list[dict], before_rows: list[dict],
     """Open findings (errors, warnings) of the earlier run that the later run no longer has.
     Action rows are matched between the runs (see match_rows); a finding of the Bibliotheken tab
     is matched by library. Each returned finding gets `verwijderd` = the row is gone."""
+    gone = pair_findings(before_findings, before_rows, after_findings, after_rows)[1]
+    return [{**f, "verwijderd": deleted} for f, deleted in gone]
+
+
+def pair_findings(before_findings: list[dict], before_rows: list[dict],
+                  after_findings: list[dict], after_rows: list[dict]
+                  ) -> tuple[list[tuple[dict, dict]], list[tuple[dict, bool]]]:
+    """The open findings of the earlier run paired with the same finding in the later run, and
+    those the later run no longer has, each with whether its row was deleted (see
+    fixed_findings)."""
     pairs = match_rows(before_rows, after_rows)
     row_now = {before["rij"]: after_rij for after_rij, before in pairs.items()}
     remaining: dict[tuple, list[dict]] = defaultdict(list)
     for f in after_findings:
         if f["ernst"] in OPEN_SEVERITIES:
             remaining[(_where(f, f["rij"]), *_finding_key(f))].append(f)
-    fixed = []
+    paired: list[tuple[dict, dict]] = []
+    gone: list[tuple[dict, bool]] = []
     for f in before_findings:
         if f["ernst"] not in OPEN_SEVERITIES or f["rij"] is None:
             continue
         if f["tabblad"] == ACTIES:
             now = row_now.get(f["rij"])
             if now is None:
-                fixed.append({**f, "verwijderd": True})
+                gone.append((f, True))
                 continue
             where = _where(f, now)
         else:
             where = _where(f, f["rij"])
         same = remaining.get((where, *_finding_key(f)))
         if same:
-            same.remove(next((g for g in same if g["waarde"] == f["waarde"]), same[0]))
+            index = next((i for i, g in enumerate(same) if g["waarde"] == f["waarde"]), 0)
+            paired.append((f, same.pop(index)))
         else:
-            fixed.append({**f, "verwijderd": False})
-    return fixed
+            gone.append((f, False))
+    return paired, gone
+
+
+def finding_lifetimes(completed: list[dict], findings_of: Callable[[str], list[dict]],
+                      rows_of: Callable[[str], list[dict]]) -> tuple[list[dict], list[dict]]:
+    """Follow every open finding (error, warning) through the completed runs, two runs at a
+    time. Returns the findings that were solved, each with `sinds` (the run date it first
+    appeared), `opgelost` (the run date it was gone) and `verwijderd` (its row was deleted),
+    and the findings still open in the last run, each with `sinds`."""
+    before_findings: list[dict] = []
+    before_rows: list[dict] = []
+    first: dict[int, str] = {}  # id(finding of the run before) -> date it first appeared
+    solved: list[dict] = []
+    for run in completed:
+        findings = [f for f in findings_of(run["run_id"])
+                    if f["ernst"] in OPEN_SEVERITIES and f["rij"] is not None]
+        rows = rows_of(run["run_id"])
+        paired, gone = pair_findings(before_findings, before_rows, findings, rows)
+        since = {id(after): first[id(before)] for before, after in paired}
+        for f in findings:
+            since.setdefault(id(f), run["peildatum"])
+        solved.extend({**f, "verwijderd": deleted, "sinds": first[id(f)],
+                       "opgelost": run["peildatum"]} for f, deleted in gone)
+        before_findings, before_rows, first = findings, rows, since
+    return solved, [{**f, "sinds": first[id(f)]} for f in before_findings]
 
 
 def _where(f: dict, row: Any) -> tuple:
@@ -180,5 +216,20 @@ def _where(f: dict, row: Any) -> tuple:
     return (f["tabblad"], f["bibliotheek"] or row)
 
 
+def read_finding_lifetimes(path: Path) -> tuple[list[dict], list[dict]]:
+    """finding_lifetimes over every completed run in beheer.db (two runs in memory at a time)."""
+    conn = connect_readonly(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        completed = [dict(r) for r in conn.execute(
+            "select run_id, peildatum from runs where status = ? order by gestart, rowid",
+            (COMPLETED,))]
+        return finding_lifetimes(completed, lambda run_id: _select(conn, "meldingen", run_id),
+                                 lambda run_id: _select_trace_rows(conn, run_id))
+    finally:
+        conn.close()
+
+
 __all__ = ["History", "read_history", "match_rows", "trace_actions", "fixed_findings",
+           "pair_findings", "finding_lifetimes", "read_finding_lifetimes",
            "COMPLETED", "FAILED", "UNCHANGED"]
