@@ -228,7 +228,7 @@ def _write_reports(result: RunResult, out_dir: Path, known_sources: dict) -> Non
 
 def _mail(result: RunResult, out_dir: Path, mail_all: bool, dry_run: bool,
           env: Mapping[str, str] | None) -> None:
-    result.mail = mail_reports(result.reports, out_dir, mail_all, dry_run, env)
+    result.mail = mail_reports(result.reports, out_dir, mail_all, dry_run, env, nightly=True)
     if failed := result.mail.failed:
         result.failures.append(StepFailure(
             "e-mail", f"{len(failed)} e-mails niet verstuurd ({failed[0].error})"))
@@ -250,13 +250,22 @@ def write_reports_and_mail(out_dir: Path, mail: bool = False, mail_all: bool = F
 
 
 def mail_reports(reports: Any, out_dir: Path, mail_all: bool = False, dry_run: bool = False,
-                 env: Mapping[str, str] | None = None) -> MailResult:
+                 env: Mapping[str, str] | None = None, nightly: bool = False) -> MailResult:
     """Send the written reports (dry_run: write them as .eml files in DIR/rapporten/mail/).
-    Raises KennisbankError when the mail settings are incomplete."""
+    `nightly` (build and run): a recipient already mailed about exactly its current open items
+    is left alone for a while (pipeline/reports/mail_log.py; not with mail_all). Every message
+    sent is recorded in beheer.db. Raises KennisbankError when the mail settings are
+    incomplete."""
     from pipeline.reports.mail import deliver
+    from pipeline.reports.mail_log import MailLog, repeat_days
 
-    deliveries, skipped = deliver(reports, os.environ if env is None else env, mail_all,
-                                  dry_run, (reports.directory or out_dir) / "mail")
+    env = os.environ if env is None else env
+    log = MailLog.read(out_dir)
+    quiet = log.quiet(repeat_days(env)) if nightly and not mail_all else {}
+    deliveries, skipped = deliver(reports, env, mail_all, dry_run,
+                                  (reports.directory or out_dir) / "mail", quiet)
+    if not dry_run:
+        log.record(d.naam for d in deliveries if d.ok and d.naam)
     return MailResult(deliveries, skipped)
 
 

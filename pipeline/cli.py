@@ -200,7 +200,9 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
     if asked_mail and not result.changed:
         click.echo("Geen e-mail: de sheet is niet gewijzigd (kennisbank report --mail "
                    "verstuurt de rapporten toch).")
-    if result.written_back is not None:
+    if result.written_back is not None and result.written_back.unchanged:
+        click.echo("Controlekolom ongewijzigd: geen status veranderd, niets geschreven.")
+    elif result.written_back is not None:
         click.echo(f"Controlekolom bijgewerkt: {result.written_back.rows_written} rijen in "
                    f"{result.written_back.range}")
     if netwerk and not any(f.step == "netwerk.db" for f in result.failures):
@@ -277,7 +279,8 @@ def _unattended(source: str | None, out_dir: Path, peildatum: str | None,
     if result.mail is not None:
         parts.append(f"{sum(d.ok for d in result.mail.deliveries)} e-mails verstuurd")
     if result.written_back is not None:
-        parts.append(f"controlekolom: {result.written_back.rows_written} rijen")
+        parts.append("controlekolom ongewijzigd" if result.written_back.unchanged
+                     else f"controlekolom: {result.written_back.rows_written} rijen")
     if result.network_asked and not any(f.step == "netwerk.db" for f in result.failures):
         parts.append("netwerk.db bijgewerkt" if result.network else "netwerk.db ongewijzigd")
     problems = [f.message if f.step == "e-mail" else f"{f.step}: {f.message}"

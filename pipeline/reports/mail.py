@@ -76,6 +76,7 @@ class Delivery:
     subject: str
     kind: str                       # coordinatoren / bibliotheek
     ok: bool = False
+    naam: str | None = None         # the library's name, or coordinatoren (see mail_log.py)
     error: str | None = None
     file: Path | None = None
 
@@ -120,17 +121,23 @@ Planned = list[tuple[Delivery, Callable[[], EmailMessage]]]
 
 
 def plan_messages(reports: Reports, sender: str, coordinators: list[str],
-                  mail_all: bool) -> tuple[Planned, list[str]]:
+                  mail_all: bool, quiet: Mapping[str, str] | None = None
+                  ) -> tuple[Planned, list[str]]:
     """The messages to send, and what is skipped (for the log): the coordinator report to every
     coordinator address; each library with open findings (or every library with mail_all) that
-    has an e-mail address gets its own report. Each message is composed (its report files read)
-    only when it is sent or written, so one message at a time is in memory."""
+    has an e-mail address gets its own report. A recipient in `quiet` (by library name, or
+    COORDINATOR) is skipped with the reason given there (see mail_log.py). Each message is
+    composed (its report files read) only when it is sent or written, so one message at a time
+    is in memory."""
     planned: Planned = []
     skipped: list[str] = []
-    if coordinators:
-        planned.append((Delivery(coordinators, reports.subject, COORDINATOR), lambda: compose(
-            sender, coordinators, reports.subject, reports.text, reports.mail_html,
-            (ALL_FINDINGS_CSV, reports.csv))))
+    quiet = quiet or {}
+    if coordinators and COORDINATOR in quiet:
+        skipped.append(f"coördinatoren: {quiet[COORDINATOR]}")
+    elif coordinators:
+        planned.append((Delivery(coordinators, reports.subject, COORDINATOR, naam=COORDINATOR),
+                        lambda: compose(sender, coordinators, reports.subject, reports.text,
+                                        reports.mail_html, (ALL_FINDINGS_CSV, reports.csv))))
     else:
         skipped.append("coördinatoren: KENNISBANK_COORDINATOR_EMAIL is niet gezet")
     for lib in reports.libraries:
@@ -141,7 +148,10 @@ def plan_messages(reports: Reports, sender: str, coordinators: list[str],
         if not to:
             skipped.append(f"{lib.naam}: geen e-mailadres in het tabblad Bibliotheken")
             continue
-        planned.append((Delivery(to, lib.subject, lib.slug),
+        if lib.naam in quiet:
+            skipped.append(f"{lib.naam}: {quiet[lib.naam]}")
+            continue
+        planned.append((Delivery(to, lib.subject, lib.slug, naam=lib.naam),
                         lambda lib=lib, to=to: compose(
                             sender, to, lib.subject, lib.text, lib.html,
                             (f"{lib.slug}.csv", lib.csv), reply_to=coordinators)))
@@ -251,14 +261,17 @@ def describe(exc: BaseException) -> str:
 
 
 def deliver(reports: Reports, env: Mapping[str, str], mail_all: bool, dry_run: bool,
-            eml_dir: Path) -> tuple[list[Delivery], list[str]]:
-    """Plan and send (or with dry_run write) all messages."""
+            eml_dir: Path, quiet: Mapping[str, str] | None = None
+            ) -> tuple[list[Delivery], list[str]]:
+    """Plan and send (or with dry_run write) all messages, but none to a recipient in
+    `quiet`."""
     settings = SmtpSettings.from_env(env)
     if dry_run and not settings.sender:
         settings = replace(settings, sender=DRY_RUN_SENDER)
     settings.check(sending=not dry_run)
     coordinators = addresses(env.get("KENNISBANK_COORDINATOR_EMAIL"))
-    planned, skipped = plan_messages(reports, settings.sender or "", coordinators, mail_all)
+    planned, skipped = plan_messages(reports, settings.sender or "", coordinators, mail_all,
+                                     quiet)
     if dry_run:
         return write_eml(planned, eml_dir), skipped
     return send_all(planned, settings), skipped

@@ -10,7 +10,7 @@ Shape (JSON, one file per run under ``DIR/raw/``)::
                "render_opties": null | {"valueRenderOption": ..., "dateTimeRenderOption": ...}},
       "opgehaald": "<ISO time, UTC>",
       "tabbladen": [{"titel": "Acties", "tab_id": 0, "waarden": [[cell, ...], ...]}],
-      "inhoud_hash": "<sha256 of the tabs' titles and values>"
+      "inhoud_hash": "<sha256 of the tabs' titles and values, without the Controle column>"
     }
 
 ``waarden`` is a list of rows; row ``i`` (0-based) is sheet row ``i + 1``. Trailing empty cells
@@ -61,7 +61,9 @@ class Snapshot:
 
     @cached_property  # computed once: a snapshot is not changed after it is read
     def content_hash(self) -> str:
-        return hash_tabs(self.tabs)
+        """What the contributors typed: the project's own Controle column (the statuses a run
+        writes back, with the time of the check) is no change of the sheet."""
+        return hash_tabs(without_control_column(self.tabs))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +92,28 @@ def utc_now() -> str:
 
 
 CHUNK_ROWS = 2000  # rows encoded at a time: the C encoder's speed without one huge string
+
+
+def without_control_column(tabs: list[Tab]) -> list[Tab]:
+    """The tabs with the Controle column of Acties taken out, and the empty cells it leaves at
+    the end of a row (so a sheet reads the same before and after the first write-back)."""
+    from pipeline.contract.headers import CONTROL_HEADER, column_of, find_header_row
+
+    result = []
+    for tab in tabs:
+        header = find_header_row(tab.values) if tab.title.strip().casefold() == "acties" else None
+        column = None if header is None else column_of(tab.values[header], CONTROL_HEADER)
+        if column is None:
+            result.append(tab)
+            continue
+        rows = []
+        for row in tab.values:
+            kept = [*row[:column], *row[column + 1:]]
+            while kept and kept[-1] in (None, ""):
+                kept.pop()
+            rows.append(kept)
+        result.append(Tab(tab.title, rows, tab.tab_id))
+    return result
 
 
 def hash_tabs(tabs: list[Tab]) -> str:

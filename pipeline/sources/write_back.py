@@ -4,6 +4,7 @@ row is found by the same rule as reading (pipeline/contract/headers.py)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -37,10 +38,34 @@ class WriteBackResult:
     header_row: int  # sheet row number of the header row
     rows_written: int
     column_created: bool
+    unchanged: bool = False  # every status was already there: nothing was written
+
+
+CHECKED = re.compile(r"^(.*) \(gecontroleerd [^()]*\)$", re.S)
 
 
 def status_cell(status: str, checked_at: str) -> str:
     return f"{status} (gecontroleerd {checked_at})"
+
+
+def status_of(cell: Any) -> str:
+    """The status in a Controle cell, without the time of the check ("" for an empty cell)."""
+    text = "" if cell is None else str(cell)
+    match = CHECKED.match(text)
+    return match.group(1) if match else text
+
+
+def same_statuses(rows: list[list[Any]], header: int, column: int,
+                  statuses: Mapping[int, str]) -> bool:
+    """True when the Controle column already holds exactly these statuses (rows without a
+    status empty), whatever the time of the check it names."""
+    last_row = max([len(rows), *statuses.keys()])
+    for number in range(header + 2, last_row + 1):
+        row = rows[number - 1] if number <= len(rows) else []
+        cell = row[column] if column < len(row) else None
+        if status_of(cell) != statuses.get(number, ""):
+            return False
+    return True
 
 
 def write_back(
@@ -60,7 +85,8 @@ def write_back(
     ``Afgekeurd: …``, ``Niet gedeeld``); each cell gets ``"<status> (gecontroleerd <checked_at>)"``.
     The column is the one headed ``Controle`` in the header row, or a new one right of the last
     used column. Data rows without a status get an empty cell there (a stale status is cleared).
-    Only that column, from the header row down, is written. When ``expected_rows`` (the Acties
+    Only that column, from the header row down, is written, and nothing when it already holds
+    these statuses (only the time of the check would change: ``unchanged``). When ``expected_rows`` (the Acties
     values the statuses were computed from) no longer match the sheet, nothing is written.
     """
     conn = connect(source, write=True, env=env, session=session, credentials=credentials,
@@ -104,6 +130,11 @@ def _write_back(conn: Connection, statuses: Mapping[int, str], checked_at: str,
     bad = sorted(r for r in statuses if r <= header + 1)
     if bad:
         raise ValueError(f"status for row {bad[0]} at or above the header row {header + 1}")
+    if not created and same_statuses(rows, header, column, statuses):
+        letter = column_letter(column)
+        return WriteBackResult(range=f"{quote_title(title)}!{letter}{header + 1}", column=letter,
+                               header_row=header + 1, rows_written=0, column_created=False,
+                               unchanged=True)
     last_row = max([len(rows), *statuses.keys()])
     grid = sheet.get("gridProperties", {})
     extra = column + 1 - int(grid.get("columnCount", 26))
