@@ -125,6 +125,7 @@ class StandInSheet:
     validations: list[dict[str, Any]] = field(default_factory=list)
     formats: list[dict[str, Any]] = field(default_factory=list)
     protected_ranges: list[dict[str, Any]] = field(default_factory=list)
+    conditional_formats: list[dict[str, Any]] = field(default_factory=list)
 
     def set_rows(self, rows: list[list[Any]], top: int = 0, left: int = 0) -> None:
         for r, row in enumerate(rows):
@@ -203,6 +204,8 @@ class StandInSpreadsheet:
             entry: dict[str, Any] = {"properties": s.properties()}
             if s.protected_ranges:
                 entry["protectedRanges"] = copy.deepcopy(s.protected_ranges)
+            if s.conditional_formats:
+                entry["conditionalFormats"] = copy.deepcopy(s.conditional_formats)
             sheets.append(entry)
         return {
             "spreadsheetId": self.key,
@@ -663,6 +666,18 @@ class SheetsStandIn:
     def _req_setDataValidation(self, book: StandInSpreadsheet, params: dict, where: str) -> dict:
         sheet = self._grid_sheet(book, params["range"], where)
         sheet.validations.append(copy.deepcopy(params))
+        return {}
+
+    def _req_addConditionalFormatRule(self, book: StandInSpreadsheet, params: dict,
+                                      where: str) -> dict:
+        rule = copy.deepcopy(params["rule"])
+        sheets = {id(self._grid_sheet(book, grid, where)): grid for grid in rule["ranges"]}
+        if len(sheets) != 1:
+            raise ApiError(400, f"Invalid {where}: All ranges must be on the same sheet.")
+        sheet = self._grid_sheet(book, rule["ranges"][0], where)
+        if params.get("index", 0) > len(sheet.conditional_formats):
+            raise ApiError(400, f"Invalid {where}: index out of bounds")
+        sheet.conditional_formats.insert(params.get("index", 0), rule)
         return {}
 
     def _req_addProtectedRange(self, book: StandInSpreadsheet, params: dict, where: str) -> dict:

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from pipeline.contract.config import load_fields, load_vocabularies
+from pipeline.contract.row_status import STATUS_COLOURS
 from pipeline.errors import SourceError
 from pipeline.sources.google import RetryPolicy, column_letter
 from pipeline.sources.sheet_init import (
@@ -30,7 +31,7 @@ LIST_NAMES = list(VOCABS)
 NEW_SHEET = [{"properties": {"sheetId": 0, "title": "Blad1", "index": 0, "sheetType": "GRID",
                              "gridProperties": {"rowCount": 1000, "columnCount": 26}}}]
 ALLOWED = {"addSheet", "updateSheetProperties", "appendDimension", "repeatCell", "updateCells",
-           "setDataValidation", "addProtectedRange"}
+           "setDataValidation", "addProtectedRange", "addConditionalFormatRule"}
 LIST_RULE = ("Meerdere waarden in één cel scheidt u met een komma, een puntkomma, een schuine "
              "streep tussen twee woorden of een nieuwe regel in de cel, bijvoorbeeld: "
              "Facebook, Instagram.")
@@ -115,7 +116,7 @@ def test_headers_are_protected_with_a_warning_only():
 def test_every_header_has_a_dutch_note_explaining_the_field():
     body = build_init_requests(FIELDS, VOCABS, NEW_SHEET, {"Blad1": []})
     found = notes(body)
-    assert set(found) == ({(0, 0, i) for i in range(len(ACTIES))}
+    assert set(found) == ({(0, 0, i) for i in range(len(ACTIES) + 1)}  # and the Controle column
                           | {(102, 0, i) for i in range(len(LIBS))}
                           | {(103, 0, i) for i in range(len(LIST_NAMES))})
     titel = ACTIES[col("titel")]
@@ -150,6 +151,29 @@ def test_every_header_has_a_dutch_note_explaining_the_field():
         "Keuzelijst 'Kanaal', gebruikt in 'Kanalen'. Vul nieuwe waarden onder de bestaande aan; "
         "verplaats of hernoem deze kolom niet, de keuzemenu's in Acties verwijzen ernaar.")
     assert all(n.strip() for n in found.values())
+
+
+def test_the_controle_column_shows_each_status_in_colour():
+    body = build_init_requests(FIELDS, VOCABS, NEW_SHEET, {"Blad1": []})
+    control = column_letter(len(ACTIES))
+    ranges = [{"sheetId": 0, "startRowIndex": 1, "startColumnIndex": len(ACTIES),
+               "endColumnIndex": len(ACTIES) + 1},
+              {"sheetId": 0, "startRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 1}]
+
+    def rule(index, prefix, rgb):
+        return {"index": index, "rule": {"ranges": ranges, "booleanRule": {
+            "condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue":
+                          f'=LEFT(${control}2,{len(prefix)})="{prefix}"'}]},
+            "format": {"backgroundColor": dict(zip(("red", "green", "blue"), rgb))}}}}
+
+    grey = (0.91, 0.918, 0.929)
+    assert of_kind(body, "addConditionalFormatRule") == [
+        rule(0, "Afgekeurd", (0.957, 0.78, 0.765)),
+        rule(1, "Onvolledig", (0.988, 0.91, 0.698)),
+        rule(2, "Niet gedeeld", grey), rule(3, "Alleen netwerk", grey),
+        rule(4, "Wacht op akkoord", grey)]
+    assert notes(body)[(0, 0, len(ACTIES))].startswith(
+        "Deze kolom vult de kennisbank zelf na elke controle")
 
 
 def test_dropdowns_come_from_the_keuzelijsten_tab():
@@ -224,8 +248,8 @@ def test_values_write_fills_headers_lists_and_toelichting():
     assert body["valueInputOption"] == "RAW"
     data = body["data"]
     last = column_letter(len(ACTIES) - 1)
-    assert data[0] == {"range": f"'Acties'!A1:{last}1", "majorDimension": "ROWS",
-                       "values": [[f.kop for f in ACTIES]]}
+    assert data[0] == {"range": f"'Acties'!A1:{column_letter(len(ACTIES))}1",
+                       "majorDimension": "ROWS", "values": [[f.kop for f in ACTIES] + ["Controle"]]}
     assert data[1] == {"range": f"'Bibliotheken'!A1:{column_letter(len(LIBS) - 1)}1",
                        "majorDimension": "ROWS", "values": [[f.kop for f in LIBS]]}
     lists = data[2:2 + len(LIST_NAMES)]
@@ -285,9 +309,10 @@ def test_init_on_a_new_spreadsheet_costs_one_batch_update_and_one_values_write(s
     assert [s.title for s in book.sheets] == ["Acties", "Bibliotheken", "Keuzelijsten",
                                               "Toelichting"]
     acties = book.sheet("Acties")
-    assert acties.rows() == [[f.kop for f in ACTIES]]
+    assert acties.rows() == [[f.kop for f in ACTIES] + ["Controle"]]
     assert (acties.frozen_rows, acties.column_count) == (1, len(ACTIES) + 1)
-    assert len(acties.notes) == len(ACTIES) and len(acties.protected_ranges) == 1
+    assert len(acties.notes) == len(ACTIES) + 1 and len(acties.protected_ranges) == 1
+    assert len(acties.conditional_formats) == len(STATUS_COLOURS)
     assert book.sheet("Keuzelijsten").rows()[0] == LIST_NAMES
     example = toelichting_rows(FIELDS, VOCABS)[-1]
     assert book.sheet("Toelichting").rows()[-1] == [v or None for v in example]
@@ -297,7 +322,8 @@ def test_init_twice_adds_nothing_twice(standin):
     book = standin.add_spreadsheet(KEY, "Kennisbank pilot", {"Blad1": []})
     run_init(standin)
     before = copy.deepcopy({s.title: (s.cells, s.notes, s.protected_ranges, s.frozen_rows,
-                                      s.column_count) for s in book.sheets})
+                                      s.column_count, s.conditional_formats)
+                            for s in book.sheets})
     standin.requests.clear()
     result = run_init(standin)
     assert standin.kinds() == ["metadata", "values.batchGet", "batchUpdate"]
@@ -305,10 +331,10 @@ def test_init_twice_adds_nothing_twice(standin):
         "'Acties'", "'Bibliotheken'", "'Keuzelijsten'", "'Toelichting'"]
     body = standin.calls("batchUpdate")[0].body
     assert not of_kind(body, "addSheet") and not of_kind(body, "addProtectedRange")
-    assert not of_kind(body, "appendDimension")
+    assert not of_kind(body, "appendDimension") and not of_kind(body, "addConditionalFormatRule")
     assert result.created == [] and result.headers_added == {} and not result.toelichting_filled
-    after = {s.title: (s.cells, s.notes, s.protected_ranges, s.frozen_rows, s.column_count)
-             for s in book.sheets}
+    after = {s.title: (s.cells, s.notes, s.protected_ranges, s.frozen_rows, s.column_count,
+                       s.conditional_formats) for s in book.sheets}
     assert after == before
 
 
@@ -349,7 +375,7 @@ def test_force_keeps_every_row_and_adds_only_what_is_missing(standin):
     mapped = {"titel": 0, "bibliotheek": 1, "startdatum": 2, "doelen": 3}
     missing = [f for f in ACTIES if f.veld not in mapped]
     assert acties.rows()[1] == ["Titel", "Bibliotheek", "Startdatum", "Doelen", "Opmerkingen",
-                                *[f.kop for f in missing]]
+                                *[f.kop for f in missing], "Controle"]
     assert [r for r in acties.rows()[2:]] == [
         ["Zomerlezen", "Bieb Oost", 45444, "Leesbevordering", "loopt goed"],
         ["Boekstart", "Bieb West", "maart 2024"]]

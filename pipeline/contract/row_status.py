@@ -7,6 +7,17 @@ from pipeline.contract.process import NETWORK, PUBLISHED, REJECTED, WAITING, WIT
 
 MAX_STATUS = 300
 
+# How a status stands out in the sheet (conditional formatting of the Controle column and the
+# row's first cell, in Google Sheets by `sheet init` and in the Excel template): the first
+# matching start wins; OK and anything else stay plain. Background colours as RGB hex.
+STATUS_COLOURS = (
+    ("Afgekeurd", "F4C7C3"),          # red: the row is not in the knowledge bank
+    ("Onvolledig", "FCE8B2"),         # amber: published, but fields are missing
+    ("Niet gedeeld", "E8EAED"),       # grey: kept out on purpose, or waiting
+    ("Alleen netwerk", "E8EAED"),
+    ("Wacht op akkoord", "E8EAED"),
+)
+
 
 def row_statuses(outcome: Outcome) -> dict[int, str]:
     """OK, Onvolledig: <fields>, Alleen netwerk (, onvolledig: <fields>), Afgekeurd: <reason>,

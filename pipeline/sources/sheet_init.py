@@ -32,7 +32,8 @@ from pipeline.contract.config import (
     load_terms,
     load_vocabularies,
 )
-from pipeline.contract.headers import CONTROL_HEADER, find_header_row
+from pipeline.contract.headers import CONTROL_HEADER, column_of, find_header_row
+from pipeline.contract.row_status import STATUS_COLOURS
 from pipeline.errors import SourceError
 from pipeline.sources.google import (
     RENDER_OPTIONS,
@@ -109,6 +110,9 @@ class TabPlan:
     protected: bool = False  # our protected range is already there
     fill: bool = False  # Toelichting: write its contents
     old_title: str | None = None
+    control: int | None = None  # Acties: the Controle column
+    control_new: bool = False  # Acties: its header is written now
+    formulas: set[str] = field(default_factory=set)  # conditional formats already there
 
 
 @dataclass
@@ -230,9 +234,14 @@ def plan_init(
         if plan.action == "rename":
             rows = []
         plan.header_row, plan.columns, plan.new_columns = _map_contract(tab, fields[tab], rows)
-        extra = 1 if tab == ACTIES else 0  # room for the Controle column
-        plan.need_columns = max(plan.columns.values()) + 1 + extra
+        plan.need_columns = max(plan.columns.values()) + 1
         plan.need_rows = plan.header_row + 2
+        if tab == ACTIES:  # the Controle column, right of everything else when it is new
+            found = column_of(rows[plan.header_row], CONTROL_HEADER) if rows else None
+            plan.control_new = found is None
+            plan.control = found if found is not None else max(
+                plan.need_columns, max((len(r) for r in rows), default=0))
+            plan.need_columns = max(plan.need_columns, plan.control + 1)
 
     lists = tabs[KEUZELIJSTEN]
     list_rows = values.get(lists.title, []) if lists.action == "keep" else []
@@ -259,11 +268,14 @@ def _existing_plan(tab: str, sheet: Mapping[str, Any], sheets: list) -> TabPlan:
     grid = props.get("gridProperties", {})
     descriptions = {p.get("description") for p in sheet.get("protectedRanges", []) or []}
     wanted = TOELICHTING_PROTECTION if tab == TOELICHTING else HEADER_PROTECTION
+    formulas = {value.get("userEnteredValue")
+                for rule in sheet.get("conditionalFormats", []) or []
+                for value in rule.get("booleanRule", {}).get("condition", {}).get("values", [])}
     return TabPlan(
         title=props.get("title", tab), sheet_id=props.get("sheetId"), action="keep",
         row_count=int(grid.get("rowCount", NEW_ROWS)),
         column_count=int(grid.get("columnCount", MIN_COLUMNS)),
-        protected=wanted in descriptions,
+        protected=wanted in descriptions, formulas=formulas,
     )
 
 
@@ -321,7 +333,8 @@ def toelichting_rows(fields: Mapping[str, tuple[Field, ...]],
          "gebruiksvoorwaarden (Akkoord voorwaarden in het tabblad Bibliotheken)."],
         [f"6. De kolom {CONTROL_HEADER} rechts in Acties vult de kennisbank zelf na elke "
          "controle (OK, Onvolledig, Alleen netwerk, Afgekeurd, Niet gedeeld of Wacht op "
-         "akkoord). Typ daar niet in."],
+         "akkoord). Typ daar niet in. Rood is afgekeurd, oranje onvolledig, grijs niet (of nog "
+         "niet) openbaar; ook de eerste cel van de rij krijgt die kleur."],
         ["7. Coördinatoren vullen het tabblad Keuzelijsten aan: nieuwe waarden onder de "
          "bestaande, zonder kolommen te verplaatsen."],
         [],
@@ -463,8 +476,45 @@ def _contract_requests(tab: str, plan: InitPlan) -> list[dict[str, Any]]:
                 "range": _grid(tp.sheet_id, data_row, None, column, column + 1),
                 "cell": {"userEnteredFormat": {"numberFormat": fmt}},
                 "fields": "userEnteredFormat.numberFormat"}})
+    if tab == ACTIES:
+        out += _control_requests(tp)
     if not tp.protected:
         out.append(_protect(tp, HEADER_PROTECTION))
+    return out
+
+
+CONTROL_NOTE = ("Deze kolom vult de kennisbank zelf na elke controle: OK, of wat er aan de rij "
+                "ontbreekt. Niet zelf invullen; uw wijzigingen hier worden overschreven.")
+
+
+def status_formula(prefix: str, column: int, first_row: int) -> str:
+    """True for a row whose Controle cell starts with `prefix` (first_row: 1-based, relative)."""
+    return f'=LEFT(${column_letter(column)}{first_row},{len(prefix)})="{prefix}"'
+
+
+def _rgb(hex_colour: str) -> dict[str, float]:
+    red, green, blue = (int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return {"red": round(red, 3), "green": round(green, 3), "blue": round(blue, 3)}
+
+
+def _control_requests(tp: TabPlan) -> list[dict[str, Any]]:
+    """The Controle header's note, and a background per status on the Controle cell and the
+    row's first cell (row_status.STATUS_COLOURS); rules already there are not added again."""
+    out: list[dict[str, Any]] = []
+    if tp.control_new:
+        out.append(_note(tp.sheet_id, tp.header_row, tp.control, CONTROL_NOTE))
+    first = tp.header_row + 1
+    ranges = [_grid(tp.sheet_id, first, None, tp.control, tp.control + 1),
+              _grid(tp.sheet_id, first, None, 0, 1)]
+    for index, (prefix, colour) in enumerate(STATUS_COLOURS):
+        formula = status_formula(prefix, tp.control, first + 1)
+        if formula in tp.formulas:
+            continue
+        out.append({"addConditionalFormatRule": {"index": index, "rule": {
+            "ranges": ranges,
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA",
+                                          "values": [{"userEnteredValue": formula}]},
+                            "format": {"backgroundColor": _rgb(colour)}}}}})
     return out
 
 
@@ -508,6 +558,8 @@ def _values(plan: InitPlan) -> list[dict[str, Any]]:
     for tab in CONTRACT_TABS:
         tp = plan.tabs[tab]
         heads = {tp.columns[f.veld]: f.kop for f in plan.fields[tab] if f.veld in tp.new_columns}
+        if tp.control_new:
+            heads[tp.control] = CONTROL_HEADER
         row = tp.header_row + 1
         for run in _runs(list(heads)):
             a, b = column_letter(run[0]), column_letter(run[-1])
