@@ -489,11 +489,12 @@ def deploy_prepare(db_path: Path, out_dir: Path, netwerk: bool) -> None:
 
 @main.group()
 def sheet() -> None:
-    """De gedeelde Google Sheet beheren.
+    """De gedeelde Google Sheet beheren, of een Excel-sjabloon maken.
 
     \b
     Voorbeeld:
       kennisbank sheet init --sheet https://docs.google.com/spreadsheets/d/SLEUTEL/edit
+      kennisbank sheet template --out kennisbank-sjabloon.xlsx
     """
 
 
@@ -517,6 +518,31 @@ def sheet_init(sheet_url: str, force: bool) -> None:
     result = init_sheet(sheet_url, force=force)
     created = ", ".join(result.created) or "geen"
     click.echo(f"Sheet '{result.title}' ingericht (nieuwe tabbladen: {created}).")
+
+
+@sheet.command("template")
+@click.option("--out", "out_path", default="kennisbank-sjabloon.xlsx", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Het Excel-bestand (.xlsx).")
+@click.option("--bibliotheek", default=None, metavar="NAAM",
+              help="Vul de kolom Bibliotheek in met deze naam en zet die kolom vast.")
+def sheet_template(out_path: Path, bibliotheek: str | None) -> None:
+    """Maak een Excel-sjabloon voor bibliotheken die liever in Excel werken.
+
+    Dezelfde tabbladen, koppen, uitleg per kolom (opmerkingen), keuzemenu's en notaties als de
+    Google Sheet, een voorbeeldrij die nooit wordt gepubliceerd en de Toelichting. Het bestand
+    werkt ook in LibreOffice; lees het in met --source.
+
+    \b
+    Voorbeeld:
+      kennisbank sheet template --out kennisbank-sjabloon.xlsx
+      kennisbank sheet template --out duinstreek.xlsx --bibliotheek "Bibliotheek Duinstreek"
+    """
+    from pipeline.sources.template import make_template
+
+    if out_path.suffix.casefold() != ".xlsx":
+        raise click.BadParameter("gebruik een bestandsnaam die eindigt op .xlsx", param_hint="--out")
+    written = make_template(out_path, (bibliotheek or "").strip() or None)
+    click.echo(f"Sjabloon geschreven: {written}")
 
 
 if __name__ == "__main__":

@@ -324,6 +324,28 @@ def require_recordings() -> None:
             "De tests tegen opgenomen Google-verkeer")
 
 
+# ------------------------------------------------------------------ LibreOffice
+
+SOFFICE = Path(os.environ.get("KENNISBANK_SOFFICE", "/usr/bin/soffice"))
+
+
+def convert_with_libreoffice(source: Path, to: str, out_dir: Path) -> Path:
+    """Open `source` in headless LibreOffice (Debian libreoffice-calc-nogui) and save it as
+    `to` (ods, xlsx) in out_dir, with a profile of its own: a library saving the file."""
+    require(None if SOFFICE.exists() else
+            f"LibreOffice ontbreekt ({SOFFICE}); installeer het met: apt-get install "
+            "libreoffice-calc-nogui", "De tests met LibreOffice")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    profile = out_dir / "lo-profiel"
+    result = subprocess.run(
+        [str(SOFFICE), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", to, "--outdir", str(out_dir), str(source)],
+        capture_output=True, text=True, timeout=180)
+    converted = out_dir / f"{source.stem}.{to}"
+    assert result.returncode == 0 and converted.exists(), result.stdout + result.stderr
+    return converted
+
+
 # ------------------------------------------------------------------ the browser
 
 CHROMIUM = Path(os.environ.get("KENNISBANK_CHROMIUM", "/usr/bin/chromium"))

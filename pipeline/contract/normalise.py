@@ -54,7 +54,8 @@ class RawTab:
 
 
 def read_raw_tab(tab: Tab, fields: tuple[Field, ...], findings: Findings) -> RawTab:
-    """Locate the header, map columns to fields, and keep every non-blank data row."""
+    """Locate the header, map columns to fields, and keep every data row with content (a row
+    with nothing but its library or its Controle status is no action)."""
     lookup = header_lookup(fields)
     header_index = find_header_row(tab.values, tab.title, fields=fields)
     if header_index is None:
@@ -90,12 +91,35 @@ def read_raw_tab(tab: Tab, fields: tuple[Field, ...], findings: Findings) -> Raw
             f"(rij {header_row}). Voeg de {word} toe met precies {head}; er is niets gepubliceerd "
             f"of gewijzigd."
         )
-    return RawTab(tab.title, header_row, _data_frame(tab, header_index, headers, columns, fields),
-                  unknown)
+    # Cells that alone make no row: the project's own Controle column, and in Acties the
+    # library (the Excel template fills it in on every row, see pipeline/sources/template.py).
+    alone = {i for i, text in enumerate(headers) if text and header_key(text) in OWN_HEADERS}
+    if header_key(tab.title) == header_key(ACTIES):
+        alone |= {columns[f.veld] for f in fields if f.type == "bibliotheek" and f.veld in columns}
+    frame = _data_frame(tab, header_index, headers, columns, fields, frozenset(alone))
+    if header_key(tab.title) == header_key(ACTIES) and "actie_id" in columns and len(frame):
+        example = [is_example_row(i, t) for i, t in zip(frame["actie_id"], frame["titel"])]
+        if any(example):
+            frame = frame[[not e for e in example]].reset_index(drop=True)
+    if header_key(tab.title) == header_key(ACTIES) and not len(frame):
+        findings.add("geen_acties", tab.title, header_row)
+    return RawTab(tab.title, header_row, frame, unknown)
+
+
+# The Excel template's example row (pipeline/sources/template.py): never read as an action.
+EXAMPLE_ID = "VOORBEELD"
+EXAMPLE_TITLE_START = "Voorbeeld:"
+
+
+def is_example_row(actie_id: Any, titel: Any) -> bool:
+    """ID VOORBEELD and a title that starts with "Voorbeeld:": the template's example, as it
+    was; a row typed over it with another title is an action like any other."""
+    return (isinstance(actie_id, str) and actie_id.strip().upper() == EXAMPLE_ID
+            and isinstance(titel, str) and titel.strip().startswith(EXAMPLE_TITLE_START))
 
 
 def _data_frame(tab: Tab, header_index: int, headers: list[str], columns: dict[str, int],
-                fields: tuple[Field, ...]) -> pd.DataFrame:
+                fields: tuple[Field, ...], alone: frozenset[int] = frozenset()) -> pd.DataFrame:
     width = len(headers)
     records: list[tuple] = []
     # Each record: the fields' cells picked at C speed (a missing column picks the None
@@ -118,7 +142,7 @@ def _data_frame(tab: Tab, header_index: int, headers: list[str], columns: dict[s
                     continue
             if not is_blank(c):
                 filled.append(i)
-        if not filled:
+        if not filled or alone.issuperset(filled):
             continue
         padded = list(row) + [None] * (width - len(row)) + [None]
         records.append(pick(padded) + (index + 1, {
