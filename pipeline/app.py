@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 from pipeline.contract.config import contract_hash
 from pipeline.contract.process import Outcome, process
 from pipeline.errors import KennisbankError
+from pipeline.progress import Stage, no_progress
 from pipeline.sources import fetch
 from pipeline.sources.snapshot import Snapshot, utc_now, write_snapshot
 from pipeline.store import load
@@ -51,7 +52,7 @@ def describe_source(snapshot: Snapshot | None, source: str | None) -> tuple[str,
 
 
 def build(source: str | None, out_dir: Path, today: date | None = None,
-          force: bool = False) -> BuildResult:
+          force: bool = False, stage: Stage = no_progress) -> BuildResult:
     """Run the whole pipeline under the output folder's lock (see _build). A file or database
     error (disk full, read-only folder) becomes a StorageError that says whether the published
     catalogue is still the previous one."""
@@ -60,14 +61,14 @@ def build(source: str | None, out_dir: Path, today: date | None = None,
         with run_lock(out_dir):
             before = identity(out_dir / load.CATALOGUE)
             remove_leftovers(out_dir)
-            return _build(source, out_dir, today, force)
+            return _build(source, out_dir, today, force, stage)
     except (OSError, sqlite3.Error) as exc:
         unchanged = before is False or identity(out_dir / load.CATALOGUE) == before
         raise storage_error(exc, out_dir, unchanged) from None
 
 
 def _build(source: str | None, out_dir: Path, today: date | None = None,
-           force: bool = False) -> BuildResult:
+           force: bool = False, stage: Stage = no_progress) -> BuildResult:
     """Run the whole pipeline. On any failure the published catalogue is left untouched, the
     failed run is recorded in beheer.db, and the error is raised again. When the sheet, the
     contract and the run date are those of the last completed run, nothing is rebuilt (unless
@@ -76,14 +77,17 @@ def _build(source: str | None, out_dir: Path, today: date | None = None,
     run_id, started = new_run_id(), utc_now()
     snapshot = snapshot_path = None
     try:
-        snapshot = fetch.read_source(source)
+        with stage("lezen"):
+            snapshot = fetch.read_source(source)
         if not force and (same := load.identical_run(out_dir, snapshot.content_hash,
                                                      contract_hash(), today.isoformat())):
             return BuildResult(same, None, None, out_dir / load.CATALOGUE, out_dir / load.HISTORY,
                              snapshot, unchanged_since=same)
-        snapshot_path = write_snapshot(snapshot, out_dir / "raw")
-        outcome = process(snapshot, today)
-        catalogue = load.write_catalogue(outcome, out_dir)
+        with stage("controleren"):
+            snapshot_path = write_snapshot(snapshot, out_dir / "raw")
+            outcome = process(snapshot, today)
+        with stage("laden"):
+            catalogue = load.write_catalogue(outcome, out_dir)
     except Exception as exc:  # recorded as a failed run, then raised again
         _record_failure(out_dir, run_id, started, source, snapshot, snapshot_path, today, exc)
         raise
@@ -174,13 +178,13 @@ class RunResult:
 def publish(source: str | None, out_dir: Path, today: date, *, force: bool = False,
             mail: bool = False, mail_all: bool = False, dry_run: bool = False,
             write_back: bool = False, netwerk: bool = False,
-            env: Mapping[str, str] | None = None) -> RunResult:
+            env: Mapping[str, str] | None = None, stage: Stage = no_progress) -> RunResult:
     """Build and publish the catalogue, then write the reports, mail them (when asked and the
     source changed), write the Controle column back (when asked and changed) and update
     netwerk.db (when asked). Raises KennisbankError when nothing was published."""
     if write_back and not (source and fetch.is_google_source(source)):
         raise KennisbankError("--write-back kan alleen bij een Google Sheet als bron.")
-    built = build(source, out_dir, today, force=force)
+    built = build(source, out_dir, today, force=force, stage=stage)
     result = RunResult(built, network_asked=netwerk)
     statuses = expected_rows = None
     known_sources: dict = {}
@@ -199,14 +203,18 @@ def publish(source: str | None, out_dir: Path, today: date, *, force: bool = Fal
         from pipeline.reports.render import release_build_memory
 
         release_build_memory()
-    _step(result, "rapporten", lambda: _write_reports(result, out_dir, known_sources))
+    with stage("rapporten"):
+        _step(result, "rapporten", lambda: _write_reports(result, out_dir, known_sources))
     if mail and result.changed and result.reports is not None:
-        _step(result, "e-mail", lambda: _mail(result, out_dir, mail_all, dry_run, env))
+        with stage("e-mail"):
+            _step(result, "e-mail", lambda: _mail(result, out_dir, mail_all, dry_run, env))
     if statuses is not None:
-        _step(result, "terugschrijven", lambda: _write_back(result, source, statuses,
-                                                            expected_rows))
+        with stage("terugschrijven"):
+            _step(result, "terugschrijven", lambda: _write_back(result, source, statuses,
+                                                                expected_rows))
     if netwerk:
-        _step(result, "netwerk.db", lambda: _network(result, out_dir, today))
+        with stage("netwerk"):
+            _step(result, "netwerk.db", lambda: _network(result, out_dir, today))
     return result
 
 

@@ -183,10 +183,13 @@ def build(source: str | None, out_dir: Path, peildatum: str | None, force: bool,
       kennisbank build --source https://docs.google.com/spreadsheets/d/SLEUTEL/edit --write-back
     """
     from pipeline.app import publish
+    from pipeline.progress import terminal_progress
 
     asked_mail = mail or mail_all or dry_run
-    result = publish(source, out_dir, _today(peildatum), force=force, mail=asked_mail,
-                     mail_all=mail_all, dry_run=dry_run, write_back=write_back, netwerk=netwerk)
+    with terminal_progress() as stage:  # bars on a terminal only; a log gets the lines below
+        result = publish(source, out_dir, _today(peildatum), force=force, mail=asked_mail,
+                         mail_all=mail_all, dry_run=dry_run, write_back=write_back,
+                         netwerk=netwerk, stage=stage)
     built = result.build
     if result.changed:
         click.echo(summary(result.counts))
