@@ -383,3 +383,21 @@ def test_the_communication_plan_is_in_dutch():
     dutch = sum(words.count(w) for w in ["de", "het", "een", "en", "van", "wordt", "niet"])
     english = sum(words.count(w) for w in ["the", "and", "which", "with", "this", "that"])
     assert dutch > 10 * max(english, 1)
+
+
+def test_the_evaluation_guide_places_itself_in_a_phase_of_the_plan():
+    """docs/evaluatie.md names the phase and the weeks of the evaluation; they exist in the plan
+    (halfway in week 8, the report in weeks 12–13, the decision in week 14)."""
+    evaluation = read("evaluatie.md")
+    assert "deze pagina hoort bij de tussenstand (week 8) en de evaluatie in fase 3\n" \
+           "(Implementatie en testen, week 12–14)." in evaluation
+    phases = {p["fase"]: weeks(p["wanneer"]) for p in table(section(PLAN, "## Fasen"), "fase")}
+    first, last = phases["3. Implementatie en testen"]
+    assert first <= 12 and 14 <= last
+    development = table(section(PLAN, "### Fase 2. Ontwikkeling (week 3–8)"), "week")
+    assert any(r["week"] == "8" and r["taak"].startswith("Tussenstand tegen de streefwaarden")
+               for r in development)
+    implementation = table(section(PLAN, "### Fase 3. Implementatie en testen (week 9–14)"),
+                           "week")
+    assert [r["week"] for r in implementation if "evaluatie" in r["taak"].lower()] == [
+        "12–13", "14"]
