@@ -219,6 +219,10 @@ def test_the_rollout_decision_uses_the_evaluation_targets():
     assert f"\n7. {quoted.group(1)}. (1–5)" in read("evaluatie.md")
     for outcome in ["**Doorgaan**", "**Doorgaan met voorwaarden**", "**Niet doorgaan**"]:
         assert outcome in text, outcome
+    # the three outcomes leave no gap: 12 or more, 8 or more, 7 or fewer of the 16
+    assert "minstens de helft van de pilotbibliotheken meedoet (8 van de 16)" in flat(text)
+    assert "minder dan de helft van de pilotbibliotheken meedoet (7 of minder van de 16)" \
+        in flat(text)
 
 
 def test_the_pilot_finds_out_whether_rather_than_proving_that():
