@@ -3,6 +3,7 @@ same actions, the best match comes first, and the reader's words stay as typed."
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import sqlite3
@@ -10,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from helpers import get, start_serve, stop
+from helpers import BROWSER, get, serve_with_log, start_serve, stop, wait_for
 from pipeline.contract import search_text
 from pipeline.store.load import SEARCH_TEXT
 
@@ -144,6 +145,32 @@ def test_the_search_box_keeps_what_the_reader_typed(port):
     status, body = get(port, "/kennisbank/acties?_search=tieners&_sort_desc=startdatum")
     assert '<strong aria-current="true">Nieuwste eerst</strong>' in body.decode()
     assert "Best passend" not in body.decode()
+
+
+def test_the_usage_log_keeps_the_typed_words_on_every_page(sample_build, tmp_path):
+    log = tmp_path / "gebruik.jsonl"
+    proc, port = serve_with_log(sample_build.catalogue, str(log))
+
+    def html(path: str) -> str:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            conn.request("GET", path, headers={"User-Agent": BROWSER})
+            return conn.getresponse().read().decode()
+        finally:
+            conn.close()
+
+    try:
+        first = html("/kennisbank/acties?_search=+TIENERS")
+        following = re.search(r'<p class="kb-volgende"><a href="https?://[^/"]+([^"]+)"', first)[1]
+        html(following.replace("&amp;", "&"))
+        lines = wait_for(lambda: (lambda found: found if len(found) == 2 else None)(
+            log.read_text(encoding="utf-8").splitlines() if log.exists() else []),
+            "two lines in the usage log")
+    finally:
+        stop(proc, group=True)
+    assert "_volgorde=relevantie" in following
+    assert [(r["soort"], r["zoekterm"], r["resultaten"], r["filters"], r["status"])
+            for r in map(json.loads, lines)] == [("zoeken", "TIENERS", 27, [], 200)] * 2
 
 
 def test_a_search_without_words_finds_nothing_and_fails_nothing(port):

@@ -8,7 +8,9 @@ one of its synonyms in schemas/vocabularies.yml, also of more words, such as "so
 concept token that stands for the term's label. A tag (doel, doelgroep, kanaal ...) gives its
 label's concept token as well, so "tieners", "jongeren" and the tag "Jongeren (12-18)" find the
 same actions. A reader's words become an FTS5 query: every word must match, a vocabulary term by
-its concept or by its own words."""
+its concept (which the term's words in a text give too), a compound that the index does not hold
+by its first part. The vocabularies are those of schemas/ on both sides (a label that a workbook
+adds is found by its words)."""
 
 from __future__ import annotations
 
