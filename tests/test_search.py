@@ -142,9 +142,11 @@ def test_the_search_box_keeps_what_the_reader_typed(port):
                      html)[1] == "Social Media  voor TIENERS!"
     assert "zoekterm “Social Media  voor TIENERS!”" in html
     assert '<strong aria-current="true">Best passend</strong>' in html
-    status, body = get(port, "/kennisbank/acties?_search=tieners&_sort_desc=startdatum")
-    assert '<strong aria-current="true">Nieuwste eerst</strong>' in body.decode()
-    assert "Best passend" not in body.decode()
+    status, body = get(port, "/kennisbank/acties?_search=tieners&_volgorde=relevantie"
+                             "&_sort=kosten_per_nieuw_lid&kosten_per_nieuw_lid__notblank=1")
+    html = body.decode()
+    assert '<strong aria-current="true">Laagste kosten per nieuw lid</strong>' in html
+    assert '<a href="/kennisbank/acties?_search=tieners" rel="nofollow">Best passend</a>' in html
 
 
 def test_the_usage_log_keeps_the_typed_words_on_every_page(sample_build, tmp_path):

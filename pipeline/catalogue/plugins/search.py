@@ -21,8 +21,9 @@ import urllib.parse
 
 from datasette import hookimpl
 from datasette.database import Database
-from datasette.utils import urlsafe_components
+from datasette.utils import path_with_replaced_args, urlsafe_components
 
+from pipeline.catalogue.site import site_config
 from pipeline.contract import search_text
 
 DATABASES = ("kennisbank", "netwerk")
@@ -63,8 +64,16 @@ def index_stems(conn) -> frozenset[str]:
 
 
 @hookimpl
-def extra_template_vars(request):
-    return {"kb_op_relevantie": RANKED.get() is not None}
+def extra_template_vars(request, view_name):
+    """kb_op_relevantie: this page is ranked; kb_best_passend: the link to rank it (a search
+    in a chosen order), without that order and the filter an ascending order adds."""
+    if view_name != "table" or request is None:
+        return {}
+    reset: dict = {"_sort": None, "_sort_desc": None, "_next": None}
+    reset.update({f"{s['kolom']}__notblank": None
+                  for s in site_config()["sorteringen"] if not s.get("aflopend")})
+    return {"kb_op_relevantie": RANKED.get() is not None,
+            "kb_best_passend": path_with_replaced_args(request, reset)}
 
 
 @hookimpl
