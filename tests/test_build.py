@@ -75,8 +75,9 @@ def test_catalogue_has_the_contract_shape(tmp_path):
     db = sqlite3.connect(tmp_path / "kennisbank.db")
     tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
     assert tables == {
-        "acties", "bibliotheken", "acties_fts", "acties_fts_data", "acties_fts_idx",
-        "acties_fts_docsize", "acties_fts_config", "sqlite_stat1", "keuzelijst_doel",
+        "acties", "bibliotheken", "acties_zoeken", "acties_zoeken_data", "acties_zoeken_idx",
+        "acties_zoeken_docsize", "acties_zoeken_config", "acties_zoeken_content",
+        "sqlite_stat1", "keuzelijst_doel",
         "keuzelijst_doelgroep", "keuzelijst_kanaal", "keuzelijst_landelijke_campagne",
         "keuzelijst_functie", "keuzelijst_aanbod", "keuzelijst_kpi", "keuzelijst_meetmethode",
         "overzicht_doelen", "overzicht_kanalen", "overzicht_jaar_provincie",
@@ -88,7 +89,7 @@ def test_catalogue_has_the_contract_shape(tmp_path):
             "select ii.name from pragma_index_list('acties') il "
             "join pragma_index_info(il.name) ii")}
     assert {"bibliotheek", "provincie", "jaar", "doel_behaald", "budget_klasse"} <= indexed
-    assert db.execute("select rowid from acties_fts where acties_fts match 'wethouder'"
+    assert db.execute("select rowid from acties_zoeken where acties_zoeken match 'wethouder'"
                       ).fetchall() != []
     assert db.execute("pragma foreign_key_check").fetchall() == []
     assert db.execute("select label, omschrijving from keuzelijst_kanaal where label='Lokale pers'"

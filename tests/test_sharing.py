@@ -133,8 +133,8 @@ def test_netwerk_db_holds_the_openbaar_and_netwerk_actions_with_their_contacts(s
     assert titles(out / "netwerk.db", "contacten") == expected("gepubliceerd", "alleen_netwerk")
     shape = "select name, type, pk from pragma_table_info('acties') order by cid"
     assert rows(out / "netwerk.db", shape) == rows(out / "kennisbank.db", shape)
-    assert rows(out / "netwerk.db", "select count(*) from acties_fts where acties_fts match "
-                                    "'eidereend'") == [(1,)]
+    assert rows(out / "netwerk.db", "select count(*) from acties_zoeken where acties_zoeken "
+                                    "match 'eidereend'") == [(1,)]
 
 
 def test_no_byte_of_netwerk_nee_or_waiting_actions_in_the_public_catalogue(shared):

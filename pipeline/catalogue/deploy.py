@@ -96,6 +96,8 @@ def network_metadata() -> dict[str, Any]:
                 "description": "De openbare acties en de acties die bibliotheken alleen met het "
                                "netwerk delen. Alleen zichtbaar na inloggen.",
                 "sort_desc": "startdatum",
+                "fts_table": "acties_zoeken",  # the Dutch search (plugins/search.py)
+                "fts_pk": "rowid",
                 "facets": ["bibliotheek", "provincie", "jaar"],
                 "label_column": "titel",
             },

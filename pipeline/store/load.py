@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import pandas as pd
 import sqlite_utils
 
+from pipeline.contract import search_text
 from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, Field, load_fields, terms_version_of
 from pipeline.contract.process import (
     PUBLISHED,
@@ -35,8 +36,14 @@ DERIVED_COLUMNS = {
 }
 LEADING = ["actie_id", "titel", "bibliotheek", "provincie", "startdatum", "einddatum", "jaar",
            "kwartaal", "status"]
-FTS_COLUMNS = ["titel", "omschrijving", "aanleiding", "resultaten_toelichting", "wat_werkte",
-               "wat_werkte_niet", "tip"]
+# The search index (SEARCH_TABLE, FTS5): per action its title, its tags and its other text, as
+# pipeline/contract/search_text.py normalises them; its rowid is the action's rowid.
+SEARCH_TABLE = "acties_zoeken"
+SEARCH_TAGS = ["doelen", "doelgroepen", "kanalen", "landelijke_campagne", "bibliotheek",
+               "functies", "aanbod"]
+SEARCH_TEXT = ["omschrijving", "aanleiding", "meetbaar_doel", "resultaten_toelichting",
+               "wat_werkte", "wat_werkte_niet", "tip", "partners", "vestigingen"]
+NO_TAG = "Geen"  # "no national campaign" / "no offer" is not something to search for
 FACET_COLUMNS = ["bibliotheek", "provincie", "jaar", "kwartaal", "status", "doel_behaald",
                  "budget_klasse", "landelijke_campagne", "aanbod", "kpi", "meetmethode",
                  "startdatum"]
@@ -197,12 +204,36 @@ def save_actions(db: sqlite_utils.Database, outcome: Outcome,
 
 def ensure_catalogue_shape(db: sqlite_utils.Database) -> None:
     """Idempotent: full-text search and the facet indexes."""
-    db["acties"].enable_fts(FTS_COLUMNS, create_triggers=False,
-                            tokenize="unicode61 remove_diacritics 2", replace=True)
+    save_search_index(db)
     for column in FACET_COLUMNS + ARRAY_FACET_COLUMNS:
         db["acties"].create_index([column], if_not_exists=True)
     db["acties"].create_index(["startdatum", "actie_id"], if_not_exists=True)
     db.analyze()
+
+
+def _tags(value: Any) -> list[str]:
+    if not value:
+        return []
+    values = json.loads(value) if value.startswith("[") else [value]
+    return [v for v in values if v and v != NO_TAG]
+
+
+def save_search_index(db: sqlite_utils.Database) -> None:
+    """The FTS5 table SEARCH_TABLE over the normalised title, tags and text of every action
+    (rebuilt from `acties`; the catalogue's Datasette plugin normalises a search the same way)."""
+    db.execute(f"drop table if exists [{SEARCH_TABLE}]")
+    db.execute(f"create virtual table [{SEARCH_TABLE}] using fts5(titel, labels, tekst, "
+               "tokenize = 'unicode61 remove_diacritics 2')")
+    columns = ", ".join(f"[{c}]" for c in ["titel", *SEARCH_TAGS, *SEARCH_TEXT])
+    rows = []
+    for row in db.execute(f"select rowid, {columns} from acties").fetchall():
+        rowid, title, tags = row[0], row[1] or "", row[2:2 + len(SEARCH_TAGS)]
+        labels = [label for value in tags for label in _tags(value)]
+        texts = [t for t in row[2 + len(SEARCH_TAGS):] if t]
+        rows.append((rowid, search_text.index_tokens(title),
+                     search_text.index_tokens(labels, labels), search_text.index_tokens(texts)))
+    db.conn.executemany(f"insert into [{SEARCH_TABLE}] (rowid, titel, labels, tekst) "
+                        "values (?, ?, ?, ?)", rows)
 
 
 def _fsync(path: Path) -> None:
