@@ -11,7 +11,10 @@
    same file, as the reference; whether every configured facet came back.
 3. Load: 8 and 32 concurrent readers (threads, one keep-alive connection each, loopback only,
    bounded in time) on the table page and the cards: requests/s, p95, p99, errors.
-4. Swap under load (bench/swap.py, at 100,000 actions): 32 readers, at least 30 s and all through
+4. Cold start (issue 18): from starting `kennisbank serve` (1 and 2 workers) to the first
+   complete answer of the home page and then of the faceted table, as a deployment that
+   scales to zero pays it on a first visit.
+5. Swap under load (bench/swap.py, at 100,000 actions): 32 readers, at least 30 s and all through
    the `kennisbank build` of another snapshot (seed + 1) that swaps the served file: failed,
    mixed and late answers.
 
@@ -59,6 +62,7 @@ TARGETS = {  # at 100,000 actions on a 2-core machine (issue 6)
     "table_p95_ms": 250, "table_vs_stock": 10.0, "search_p95_ms": 150, "card_p95_ms": 50,
     "load_rps": 50,
     "usage_log_ratio": 1.2,  # issue 14: the usage log must not slow the table page measurably
+    "cold_start_s": 2.0,  # issue 18: first complete answer of / and the faceted table
 }
 
 
@@ -351,6 +355,45 @@ def bench_usage_log(db: Path, seed: int, requests: int, budget: float) -> dict[s
 
 # ------------------------------------------------------------------------ 3. load
 
+def bench_cold_start(db: Path, seed: int) -> dict[str, Any]:
+    """Per number of workers: seconds from starting the server to the first complete answer of
+    `/` (polled every 20 ms), and to the faceted table page requested right after it."""
+    table = next(p for p in pages(db, seed, stock=False) if p["naam"] == "tabel_html")["paden"][0]
+    result: dict[str, Any] = {}
+    for workers in (1, 2):
+        port = free_port()
+        started = time.perf_counter()
+        proc = subprocess.Popen([str(BIN / "kennisbank"), "serve", "--db", str(db), "--port",
+                                 str(port), "--workers", str(workers)], cwd=ROOT,
+                                env={k: v for k, v in os.environ.items() if k != USAGE_LOG_ENV},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            home = None
+            while home is None and time.perf_counter() - started < 600:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"kennisbank serve stopped while starting "
+                                       f"({proc.returncode})")
+                try:
+                    status, _, _ = get(port, "/", timeout=60)
+                    home = time.perf_counter() - started if status == 200 else None
+                except OSError:
+                    time.sleep(0.02)
+            status, _, _ = get(port, table, timeout=120)
+            result[str(workers)] = {"thuis_s": round(home or float("nan"), 2),
+                                    "tabel_s": round(time.perf_counter() - started, 2),
+                                    "status_tabel": status}
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        say(f"    koude start, {workers} proces(sen): voorpagina {result[str(workers)]['thuis_s']} s"
+            f", tabel met facetten {result[str(workers)]['tabel_s']} s")
+    return result
+
+
 def load_run(port: int, paths: list[str], connections: int, seconds: float) -> dict[str, Any]:
     deadline = time.perf_counter() + seconds
     lock = threading.Lock()
@@ -479,6 +522,12 @@ def verdicts(report: dict[str, Any]) -> list[dict[str, Any]]:
             f"; 1 proces: {single['per_seconde']} /s)" if single else ")")
         check("belasting: tabel bij 8 verbindingen", measured, "≥ 50 /s",
               rps >= TARGETS["load_rps"])
+    cold = size.get("koude_start")
+    if cold:
+        slowest = max(max(c["thuis_s"], c["tabel_s"]) for c in cold.values())
+        measured = ", ".join(f"{w} proces(sen) {c['tabel_s']} s" for w, c in cold.items())
+        check("koude start tot tabel met facetten", measured, "< 2 s",
+              slowest < TARGETS["cold_start_s"])
     swapped = size.get("wissel")
     if swapped:
         bad = (swapped["fouten"], swapped["gemengd"], swapped["verouderd"])
@@ -521,6 +570,9 @@ def print_report(report: dict[str, Any]) -> None:
         for name, run in (data.get("belasting") or {}).items():
             say(f"    belasting {name:14} {run['per_seconde']:>7} /s  p95 {run['p95_ms']} ms  "
                 f"p99 {run['p99_ms']} ms  fouten {run['fouten']}")
+        for workers, c in (data.get("koude_start") or {}).items():
+            say(f"    koude start {workers} proces(sen): voorpagina {c['thuis_s']} s, "
+                f"tabel met facetten {c['tabel_s']} s")
         if data.get("wissel"):
             from bench.swap import say_result
 
@@ -567,7 +619,8 @@ def main() -> int:
         say(f"  build {pipeline['build_s']} s = {pipeline['verhouding_executemany']}× executemany "
             f"({pipeline['vloer_executemany_s']} s), piek {pipeline['build_piek_mib']} MiB")
         db = Path(pipeline["catalogus"])
-        data = {"pijplijn": pipeline, "catalogus": bench_catalogue(db, seed, stock)}
+        data = {"pijplijn": pipeline, "catalogus": bench_catalogue(db, seed, stock),
+                "koude_start": bench_cold_start(db, seed)}
         if rows in load_sizes:
             data["belasting"] = bench_load(db, seed)
         if rows == TARGET_SIZE and os.environ.get("BENCH_SWAP", "1") != "0":

@@ -157,5 +157,5 @@ def test_build_and_run_share_one_run_function(command, monkeypatch, tmp_path):
     assert result.exit_code == 2
     assert "gestopt in publish" in result.stderr
     assert seen == [("x.xlsx", tmp_path, ["dry_run", "force", "mail", "mail_all", "netwerk",
-                                          "write_back"] if command == ["build"] else
+                                          "stage", "write_back"] if command == ["build"] else
                      ["force", "mail", "mail_all", "netwerk", "write_back"])]
