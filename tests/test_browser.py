@@ -66,8 +66,8 @@ def test_home_search_facet_and_card(page, server):
     assert texts(page, "h2.kb-aantal") == ["2 acties"]
     assert texts(page, "a.kb-chip") == ["Kanalen bevat een van Instagram ✕"]
     assert texts(page, "table.kb-acties a.titel") == ["Zomerlezen", SCRIPT_TITLE]
-    assert texts(page, "table.kb-acties tbody tr:first-child td.col-kosten_per_deelnemer") == [
-        "€ 9,17"]
+    assert texts(page, "table.kb-acties tbody tr:first-child td.col-budget_eur") == ["€ 300"]
+    assert texts(page, "table.kb-acties tbody tr:first-child td.col-doel_behaald") == ["ja"]
     screenshot(page, "tabel-met-facetten.png")
     # a second channel widens the list (OR within the facet)
     page.locator("#facet-kanalen").get_by_role("link", name="Facebook", exact=True).click()

@@ -179,3 +179,13 @@ def test_findings_where_the_data_contradicts_itself():
         ("Acties", 3, "doel_behaald", "waarschuwing", "behaald_tegenstrijdig",
          "'Doel behaald' is 'ja', maar het resultaat (86) is 63,7% van de streefwaarde (135)."),
     ]
+
+
+def test_own_filter_form_keeps_the_facet_choices(site):
+    html = fetch(site, "/kennisbank/acties?" + q(kanalen__arrayany=["Facebook", "TikTok"],
+                                                 provincie="Noord-Holland"))
+    form = html.split('<form class="filters"')[1].split("</form>")[0]
+    assert form.count('<input type="hidden" name="kanalen__arrayany"') == 2
+    assert form.count('name="_filter_column_') == 1  # only provincie is an editable filter
+    assert html.count('class="kb-chip"') == 3
+    assert "Kanalen bevat een van TikTok" in html
