@@ -62,13 +62,18 @@ def test_home_search_facet_and_card(page, server):
     page.goto(server + "/kennisbank/acties")
     assert texts(page, "h2.kb-aantal") == ["6 acties"]
     page.locator("#facet-kanalen").get_by_role("link", name="Instagram", exact=True).click()
-    page.wait_for_url(re.compile(r"kanalen__arraycontains=Instagram"))
+    page.wait_for_url(re.compile(r"kanalen__arrayany=Instagram$"))
     assert texts(page, "h2.kb-aantal") == ["2 acties"]
-    assert texts(page, "a.kb-chip") == ["Kanalen bevat Instagram ✕"]
+    assert texts(page, "a.kb-chip") == ["Kanalen bevat een van Instagram ✕"]
     assert texts(page, "table.kb-acties a.titel") == ["Zomerlezen", SCRIPT_TITLE]
-    assert texts(page, "table.kb-acties tbody tr:first-child td.col-kosten_per_deelnemer") == [
-        "€ 2,50"]
+    assert texts(page, "table.kb-acties tbody tr:first-child td.col-budget_eur") == ["€ 300"]
+    assert texts(page, "table.kb-acties tbody tr:first-child td.col-doel_behaald") == ["ja"]
     screenshot(page, "tabel-met-facetten.png")
+    # a second channel widens the list (OR within the facet)
+    page.locator("#facet-kanalen").get_by_role("link", name="Facebook", exact=True).click()
+    page.wait_for_url(re.compile(r"kanalen__arrayany=Instagram&kanalen__arrayany=Facebook$"))
+    assert texts(page, "table.kb-acties a.titel") == [
+        "Zomerlezen", SCRIPT_TITLE, "Kinderboekenweek voorleesfeest"]
 
     page.get_by_role("link", name="Zomerlezen", exact=True).first.click()
     page.wait_for_url(re.compile(r"/kennisbank/acties/KB-"))
@@ -76,11 +81,12 @@ def test_home_search_facet_and_card(page, server):
     assert texts(page, ".kb-sectie h2") == ["Aanleiding en doel", "Aanpak", "Resultaten",
                                             "Geleerde lessen"]
     assert texts(page, ".kb-kerncijfers > div") == [
-        "Budget € 300", "Realisatie 120%", "Kosten per deelnemer € 2,50"]
+        "Budget € 300", "Realisatie 120%", "Kosten per deelnemer € 9,17"]
     assert texts(page, ".kb-sectie dt") == [
         "Aanleiding", "Doelen", "Meetbaar doel", "Landelijke campagne", "Doelgroepen", "Kanalen",
-        "Periode", "Budget", "Inzet (uren)", "KPI", "Streefwaarde", "Resultaat", "Realisatie",
-        "Doel behaald", "Deelnemers", "Kosten per deelnemer", "Toelichting op de resultaten",
+        "Periode", "Budget", "Inzet (uren)", "Totale kosten", "KPI", "Streefwaarde", "Resultaat",
+        "Realisatie", "Doel behaald", "Deelnemers", "Kosten per deelnemer",
+        "Deelnemers per 1.000 inwoners", "Toelichting op de resultaten",
         "Wat werkte", "Tip voor collega's"]
     assert texts(page, ".kb-vergelijkbaar a.titel") == [
         SCRIPT_TITLE, "Kinderboekenweek voorleesfeest"]

@@ -38,7 +38,7 @@ def test_default_facets_with_exact_counts(catalogue):
     data = response.json()
     assert list(data["facet_results"]) == ["bibliotheek", "provincie", "jaar", "doel_behaald",
                                            "budget_klasse", "startdatum", "doelen", "doelgroepen",
-                                           "kanalen"]
+                                           "kanalen", "kanaalgroepen"]
     assert facet_counts(data, "provincie") == {"Noord-Holland": 1, "Zuid-Holland": 1}
     assert facet_counts(data, "jaar") == {2024: 2}
     assert facet_counts(data, "doel_behaald") == {"ja": 1, "nee": 1}

@@ -185,7 +185,8 @@ def test_exact_normalised_values_of_good_rows():
         "deelnemers": 1250.0, "bereik": 300.0, "doel_behaald": "deels", "jaar": 2024,
         "kwartaal": "2024-K4", "duur_dagen": 12, "status": "afgerond",
         "provincie": "Noord-Holland", "budget_klasse": "1.000 – 5.000",
-        "kosten_per_nieuw_lid": 20.84, "kosten_per_deelnemer": 1.0, "realisatie_pct": 80.0,
+        # total cost 1250.5 + 1.5 hours × € 40 (schemas/vergelijken.yml) = 1310.5
+        "kosten_per_nieuw_lid": 21.84, "kosten_per_deelnemer": 1.05, "realisatie_pct": 80.0,
         "compleetheid": 100, "vestigingen": ["Noord", "Zuid"],
         "links": ["https://a.example/1", "https://b.example/2"], "landelijke_campagne": None,
         "aanbod": None, "functies": None,
@@ -196,19 +197,21 @@ def test_exact_normalised_values_of_good_rows():
         "kanalen": ["Facebook"], "doelgroepen": ["Kinderen (4-12)"], "nieuwe_leden": 0.0,
         "deelnemers": 0.0, "bereik": None, "doel_behaald": "nee", "jaar": 2024,
         "kwartaal": "2024-K1", "duur_dagen": 60, "status": "afgerond",
-        "provincie": "Noord-Holland", "budget_klasse": "0", "kosten_per_nieuw_lid": None,
+        "provincie": "Noord-Holland", "budget_klasse": "Geen budget (€ 0)",
+        "kosten_per_nieuw_lid": None,
         "kosten_per_deelnemer": None, "realisatie_pct": 0.0, "compleetheid": round(100 * 15 / 16),
         "vestigingen": None, "links": None, "landelijke_campagne": "Kinderboekenweek",
         "aanbod": "Gratis proefperiode", "functies": ["Lezen en literatuur"],
     }
     assert got[4]["startdatum"] == got[4]["einddatum"] == "2024-02-03"
     assert (got[4]["budget_eur"], got[4]["uren"], got[4]["doel_behaald"]) == (200.0, None, "deels")
+    # no hours known: the total cost, and so the cost per participant, is unknown
     assert (got[4]["budget_klasse"], got[4]["kosten_per_deelnemer"], got[4]["realisatie_pct"]) == (
-        "< 250", 8.0, None)
+        "< 250", None, None)
     assert (got[4]["duur_dagen"], got[4]["status"]) == (1, "afgerond")
     assert got[5]["status"] == "lopend" and got[5]["budget_klasse"] == "> 5.000"
     assert got[5]["doel_behaald"] == "ja" and got[5]["realisatie_pct"] is None
-    assert got[5]["kosten_per_nieuw_lid"] == 2500.0
+    assert got[5]["kosten_per_nieuw_lid"] == 2766.67  # (7500 + 20 hours × € 40) / 3
     codes = outcome.findings[["rij", "code"]].itertuples(index=False)
     assert {(int(r), c) for r, c in codes if c not in ("aanbevolen_leeg", "verwacht_bij_kpi")} == {
         (3, "datum_maand"), (4, "bedrag_circa")}

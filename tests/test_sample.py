@@ -9,7 +9,7 @@ import sqlite3
 def test_sample_findings_cover_every_defect_kind(sample_build):
     findings = sample_build.outcome.findings
     got = {(int(r), c) for r, c in zip(findings["rij"], findings["code"])}
-    for expected in [(5, "url_ongeldig"), (11, "keuze_meerdere"), (13, "datum_onwaarschijnlijk"),
+    for expected in [(5, "url_ongeldig"), (11, "keuze_meerdere"), (13, "datum_voor_periode"),
                      (16, "email_ongeldig"), (25, "keuze_onbekend"),
                      (39, "formule_als_tekst"), (58, "datum_onleesbaar"), (61, "celfout"),
                      (67, "einddatum_voor_start"), (68, "dubbele_rij"), (70, "dubbel_id"),
@@ -20,7 +20,8 @@ def test_sample_findings_cover_every_defect_kind(sample_build):
                      (131, "verplicht_leeg"), (132, "keuze_gecorrigeerd"), (140, "celfout"),
                      (142, "bibliotheek_onbekend"), (158, "keuze_gecorrigeerd"),
                      (162, "dubbele_rij"), (171, "verplicht_leeg"), (172, "url_ongeldig"),
-                     (185, "datum_onleesbaar"), (200, "titel_te_lang"), (3, "kolom_onbekend")]:
+                     (185, "datum_onleesbaar"), (200, "titel_te_lang"), (3, "kolom_onbekend"),
+                     (31, "behaald_tegenstrijdig"), (113, "behaald_tegenstrijdig")]:
         assert expected in got, expected
 
 

@@ -138,8 +138,8 @@ def test_action_card_sections_labels_and_numbers(site, ids):
     assert texts(doc, f"//p[{cls('kb-bovenregel')}]") == [
         "Bibliotheek Duinstreek · Noord-Holland · 2 oktober 2024"]
     assert texts(doc, f"//dl[{cls('kb-kerncijfers')}]/div") == [
-        "Budget € 600", "Realisatie 120%", "Kosten per nieuw lid € 10",
-        "Kosten per deelnemer € 2"]
+        "Budget € 600", "Realisatie 120%", "Kosten per nieuw lid € 23,33",
+        "Kosten per deelnemer € 4,67"]  # (€ 600 + 20 uur × € 40) / 60 and / 300
     assert card_fields(doc) == {
         "Aanleiding en doel": {"Aanleiding": "Minder jeugdleden.",
                                "Doelen": "Leesbevordering Ledenwerving",
@@ -147,11 +147,13 @@ def test_action_card_sections_labels_and_numbers(site, ids):
                                "Landelijke campagne": "Kinderboekenweek"},
         "Aanpak": {"Doelgroepen": "Kinderen (4-12)", "Kanalen": "Facebook Poster en flyer",
                    "Periode": "2 oktober 2024 t/m 13 oktober 2024 (12 dagen)",
-                   "Budget": "€ 600", "Inzet (uren)": "20"},
+                   "Budget": "€ 600", "Inzet (uren)": "20", "Totale kosten": "€ 1.400"},
         "Resultaten": {"KPI": "Nieuwe leden", "Streefwaarde": "50", "Resultaat": "60",
                        "Realisatie": "120%", "Doel behaald": "ja", "Nieuwe leden": "60",
-                       "Deelnemers": "300", "Kosten per nieuw lid": "€ 10",
-                       "Kosten per deelnemer": "€ 2",
+                       "Deelnemers": "300", "Kosten per nieuw lid": "€ 23,33",
+                       "Kosten per deelnemer": "€ 4,67",
+                       "Nieuwe leden per 1.000 inwoners": "1",
+                       "Deelnemers per 1.000 inwoners": "5",
                        "Toelichting op de resultaten": "Ruim gehaald."},
         "Geleerde lessen": {"Wat werkte": "Voorlezen door de wethouder.",
                             "Wat werkte niet": "Te weinig posters.",
@@ -220,22 +222,22 @@ def test_table_page_dutch_columns_title_first_and_links(site, ids):
     assert texts(doc, f"//h2[{cls('kb-aantal')}]") == ["6 acties"]
     headers = doc.xpath("//table[contains(@class, 'kb-acties')]//th")
     assert [h.get("data-column") for h in headers] == [
-        "titel", "doelen", "doelgroepen", "kanalen", "realisatie_pct", "kosten_per_nieuw_lid",
-        "kosten_per_deelnemer"]
+        "titel", "doelen", "doelgroepen", "kanalen", "budget_eur", "realisatie_pct",
+        "doel_behaald", "kosten_per_nieuw_lid"]
     assert texts(doc, "//table[contains(@class, 'kb-acties')]//th") == [
-        "Titel", "Doelen", "Doelgroepen", "Kanalen", "Realisatie", "Kosten per nieuw lid",
-        "Kosten per deelnemer"]
-    assert headers[4].get("title") == (
+        "Titel", "Doelen", "Doelgroepen", "Kanalen", "Budget", "Realisatie", "Doel behaald",
+        "Kosten per nieuw lid"]
+    assert headers[5].get("title") == (
         "Resultaat als percentage van de streefwaarde; 125 betekent 25% boven het doel.")
     first = doc.xpath("//table[contains(@class, 'kb-acties')]//tbody/tr")[0]
     assert texts(first, "./td") == [
         "Zomerlezen Bibliotheek Duinstreek · 1 juli 2025", "Leesbevordering",
-        "Kinderen (4-12) Gezinnen", "Instagram Facebook", "120%", "", "€ 2,50"]
+        "Kinderen (4-12) Gezinnen", "Instagram Facebook", "€ 300", "120%", "ja", ""]
     assert first.xpath("./td[1]/a/@href") == [f"/kennisbank/acties/{ids['Zomerlezen']}"]
     descriptions = dict(zip(texts(doc, "//dl[@class='column-descriptions']/dt"),
                             texts(doc, "//dl[@class='column-descriptions']/dd")))
     assert descriptions["Kosten per nieuw lid"] == (
-        "Budget gedeeld door het aantal nieuwe leden (in euro's).")
+        "Totale kosten (budget + uren × € 40) gedeeld door het aantal nieuwe leden (in euro's).")
     assert descriptions["Titel"] == "Korte naam van de actie."
 
 
@@ -260,11 +262,11 @@ def test_table_page_with_the_readers_own_columns(site, ids):
 
 def test_table_page_shows_a_sorted_column_rendered(site):
     # a sort on a column outside the default set adds that column, rendered as usual
-    doc = page(site, "/kennisbank/acties?_sort_desc=budget_eur")
+    doc = page(site, "/kennisbank/acties?_sort_desc=totale_kosten")
     headers = doc.xpath("//table[contains(@class, 'kb-acties')]//th")
-    assert headers[-1].get("data-column") == "budget_eur"
+    assert headers[-1].get("data-column") == "totale_kosten"
     assert texts(doc, "//table[contains(@class, 'kb-acties')]//tbody/tr/td[last()]") == [
-        "€ 1.000", "€ 600", "€ 450", "€ 300", "€ 200", ""]
+        "€ 1.800", "€ 1.400", "€ 1.250", "€ 1.100", "€ 1.000", ""]  # budget + 20 uur × € 40
     assert "…" not in texts(doc, "//table[contains(@class, 'kb-acties')]//td")
 
 
@@ -283,8 +285,8 @@ def test_table_page_facets_include_a_date_facet(site):
         "2023-02-01": 1}
     doc = page(site, "/kennisbank/acties")
     assert texts(doc, f"//aside[{cls('kb-facetten')}]//p[{cls('facet-info-name')}]") == [
-        "Doelen", "Doelgroepen", "Kanalen", "Doel behaald", "Budgetklasse", "Jaar", "Provincie",
-        "Bibliotheek", "Startdatum"]
+        "Doelen", "Doelgroepen", "Kanalen", "Kanaalgroepen", "Doel behaald", "Budgetklasse",
+        "Jaar", "Provincie", "Bibliotheek", "Startdatum"]
     doelen = doc.xpath("//div[@id='facet-doelen']//li")
     assert [texts(li, ".")[0] for li in doelen] == [
         "Ledenwerving 3", "Leesbevordering 3", "Deelname aan activiteiten 1"]
@@ -298,20 +300,27 @@ def test_sorts_on_the_comparable_results(site):
                           "Hoogste realisatie"}
     by_member = urllib.parse.urlsplit(links["Laagste kosten per nieuw lid"])
     assert urllib.parse.parse_qs(by_member.query) == {
-        "_sort": ["kosten_per_nieuw_lid"], "kosten_per_nieuw_lid__notblank": ["1"]}
+        "_sort": ["kosten_per_nieuw_lid"], "kosten_per_nieuw_lid__notblank": ["1"],
+        "budget_eur__gt": ["0"]}
     rows = rows_of(site, f"/kennisbank/acties.json?{by_member.query}&_shape=array")
     assert [(r["titel"], r["kosten_per_nieuw_lid"]) for r in rows] == [
-        ("Kinderboekenweek voorleesfeest", 10.0), ("BoekStart voor baby's", 15.0),
-        ("Welkom nieuwe inwoners", 25.0)]
+        ("Kinderboekenweek voorleesfeest", 23.33), ("BoekStart voor baby's", 41.67),
+        ("Welkom nieuwe inwoners", 45.0)]
     rows = rows_of(site, "/kennisbank/acties.json?_sort=kosten_per_deelnemer"
                          "&kosten_per_deelnemer__notblank=1&_shape=array")
-    assert [r["kosten_per_deelnemer"] for r in rows] == [2.0, 2.0, 2.5]
+    assert [r["kosten_per_deelnemer"] for r in rows] == [4.67, 9.17, 10.0]
     query = urllib.parse.urlsplit(links["Hoogste realisatie"]).query
     rows = rows_of(site, f"/kennisbank/acties.json?{query}&_shape=array")
     assert [r["realisatie_pct"] for r in rows] == [125.0, 120.0, 120.0, 80.0, 75.0, None]
     doc = page(site, f"/kennisbank/acties?{by_member.query}")
     assert texts(doc, f"//p[{cls('kb-sorteer')}]/strong") == ["Laagste kosten per nieuw lid"]
-    assert texts(doc, f"//a[{cls('kb-chip')}]") == ["Kosten per nieuw lid is ingevuld ✕"]
+    assert texts(doc, f"//a[{cls('kb-chip')}]") == [
+        "Budget groter dan 0 ✕", "Kosten per nieuw lid is ingevuld ✕"]
+    # what the ordering leaves out: Digitaal Café, Zomerlezen (no new members) and the action
+    # without budget or hours
+    assert texts(doc, f"//p[{cls('kb-weggelaten')}]") == [
+        "3 acties zonder bekende kosten per nieuw lid staan niet in deze lijst (budget, inzet in "
+        "uren of aantal nieuwe leden ontbreekt)."]
 
 
 def test_search_and_filters_in_dutch(site):
@@ -355,10 +364,10 @@ def test_wat_werkte_page_lists_the_queries_with_forms(site):
 def test_cheapest_new_members_per_goal(site):
     rows = rows_of(site, "/kennisbank/kosten_per_nieuw_lid.json?_shape=array")
     assert [(r["doel"], r["plaats"], r["titel"], r["kosten_per_nieuw_lid"]) for r in rows] == [
-        ("Ledenwerving", 1, "Kinderboekenweek voorleesfeest", 10.0),
-        ("Ledenwerving", 2, "BoekStart voor baby's", 15.0),
-        ("Ledenwerving", 3, "Welkom nieuwe inwoners", 25.0),
-        ("Leesbevordering", 1, "Kinderboekenweek voorleesfeest", 10.0)]
+        ("Ledenwerving", 1, "Kinderboekenweek voorleesfeest", 23.33),
+        ("Ledenwerving", 2, "BoekStart voor baby's", 41.67),
+        ("Ledenwerving", 3, "Welkom nieuwe inwoners", 45.0),
+        ("Leesbevordering", 1, "Kinderboekenweek voorleesfeest", 23.33)]
     rows = rows_of(site, "/kennisbank/kosten_per_nieuw_lid.json?_shape=array&doel=Leesbevordering")
     assert [(r["titel"], r["bibliotheek"], r["nieuwe_leden"], r["doel_behaald"]) for r in rows] == [
         ("Kinderboekenweek voorleesfeest", "Bibliotheek Duinstreek", 60, "ja")]
@@ -367,24 +376,24 @@ def test_cheapest_new_members_per_goal(site):
 def test_cheapest_participants_per_goal(site):
     rows = rows_of(site, "/kennisbank/kosten_per_deelnemer.json?_shape=array")
     assert [(r["doel"], r["plaats"], r["titel"], r["kosten_per_deelnemer"]) for r in rows] == [
-        ("Deelname aan activiteiten", 1, "Digitaal Café", 2.0),
-        ("Ledenwerving", 1, "Kinderboekenweek voorleesfeest", 2.0),
-        ("Leesbevordering", 1, "Kinderboekenweek voorleesfeest", 2.0),
-        ("Leesbevordering", 2, "Zomerlezen", 2.5)]
+        ("Deelname aan activiteiten", 1, "Digitaal Café", 10.0),
+        ("Ledenwerving", 1, "Kinderboekenweek voorleesfeest", 4.67),
+        ("Leesbevordering", 1, "Kinderboekenweek voorleesfeest", 4.67),
+        ("Leesbevordering", 2, "Zomerlezen", 9.17)]
 
 
 def test_goals_compared(site):
     rows = rows_of(site, "/kennisbank/doelen_vergeleken.json?_shape=array")
     assert rows == [
         {"doel": "Ledenwerving", "acties": 3, "met_resultaat": 3, "doel_gehaald": 1,
-         "pct_gehaald": 33.0, "mediaan_kosten_per_nieuw_lid": 15.0,
-         "mediaan_kosten_per_deelnemer": 2.0},
+         "pct_gehaald": 33.0, "mediaan_kosten_per_nieuw_lid": 41.67,
+         "mediaan_kosten_per_deelnemer": 4.67},
         {"doel": "Leesbevordering", "acties": 3, "met_resultaat": 2, "doel_gehaald": 2,
-         "pct_gehaald": 100.0, "mediaan_kosten_per_nieuw_lid": 10.0,
-         "mediaan_kosten_per_deelnemer": 2.25},
+         "pct_gehaald": 100.0, "mediaan_kosten_per_nieuw_lid": 23.33,
+         "mediaan_kosten_per_deelnemer": 6.92},
         {"doel": "Deelname aan activiteiten", "acties": 1, "met_resultaat": 1,
          "doel_gehaald": 1, "pct_gehaald": 100.0, "mediaan_kosten_per_nieuw_lid": None,
-         "mediaan_kosten_per_deelnemer": 2.0},
+         "mediaan_kosten_per_deelnemer": 10.0},
     ]
 
 
@@ -393,12 +402,12 @@ def test_channels_compared(site):
     assert [(r["kanaal"], r["acties"], r["met_resultaat"], r["doel_gehaald"], r["pct_gehaald"],
              r["mediaan_kosten_per_nieuw_lid"], r["mediaan_kosten_per_deelnemer"])
             for r in rows] == [
-        ("Facebook", 2, 2, 2, 100.0, 10.0, 2.25),
-        ("Instagram", 2, 1, 1, 100.0, None, 2.5),
-        ("Direct mail", 1, 1, 0, 0.0, 25.0, None),
-        ("Lokale pers", 1, 1, 1, 100.0, None, 2.0),
-        ("Poster en flyer", 1, 1, 1, 100.0, 10.0, 2.0),
-        ("Via partners", 1, 1, 0, 0.0, 15.0, None),
+        ("Facebook", 2, 2, 2, 100.0, 23.33, 6.92),
+        ("Instagram", 2, 1, 1, 100.0, None, 9.17),
+        ("Direct mail", 1, 1, 0, 0.0, 45.0, None),
+        ("Lokale pers", 1, 1, 1, 100.0, None, 10.0),
+        ("Poster en flyer", 1, 1, 1, 100.0, 23.33, 4.67),
+        ("Via partners", 1, 1, 0, 0.0, 41.67, None),
     ]
 
 
@@ -434,12 +443,12 @@ def test_canned_query_page_in_dutch(site, ids):
     assert texts(doc, f"//h2[{cls('kb-aantal')}]") == ["3 rijen"]
     assert doc.xpath("//select[@name='doel']/option[@selected]/text()") == ["Ledenwerving"]
     assert texts(doc, "//table//th[not(@hidden)]") == [
-        "Doel", "Plaats", "Titel", "Bibliotheek", "Jaar", "Budget", "Nieuwe leden",
-        "Kosten per nieuw lid", "Realisatie", "Doel behaald"]
+        "Doel", "Plaats", "Titel", "Bibliotheek", "Jaar", "Budget", "Inzet (uren)",
+        "Totale kosten", "Nieuwe leden", "Kosten per nieuw lid", "Realisatie", "Doel behaald"]
     first = doc.xpath("//table//tbody/tr")[0]
     assert texts(first, "./td[not(@hidden)]") == [
         "Ledenwerving", "1", "Kinderboekenweek voorleesfeest", "Bibliotheek Duinstreek", "2024",
-        "€ 600", "60", "€ 10", "120%", "ja"]
+        "€ 600", "20", "€ 1.400", "60", "€ 23,33", "120%", "ja"]
     assert first.xpath(".//a[@class='titel']/@href") == [
         f"/kennisbank/acties/{ids['Kinderboekenweek voorleesfeest']}"]
 

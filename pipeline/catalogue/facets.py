@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import urllib.parse
 from collections import OrderedDict
 from typing import Any
 
@@ -30,8 +31,13 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
+from pipeline.catalogue import compare
+from pipeline.contract.derive import BUDGET_LABELS
+
 DATABASE = "kennisbank"
 TABLE = "acties"
+# Column facets whose values read in a fixed order (low to high), not by count.
+VALUE_ORDER = {"budget_klasse": BUDGET_LABELS}
 
 # (path, inode, size, mtime) of a database file → its counts
 _CACHE: dict[tuple, "Counts"] = {}
@@ -252,6 +258,9 @@ class FastColumnFacet(_Cached, ColumnFacet):
         facet_size = self.get_facet_size()
         qs_pairs = self.get_querystring_pairs()
         values = []
+        order = VALUE_ORDER.get(column)
+        if order:
+            rows = sorted(rows, key=lambda r: order.index(r[0]) if r[0] in order else len(order))
         shown = rows[:facet_size]
         expanded = await self.ds.expand_foreign_keys(
             self.database, self.table, column, [v for v, _ in shown])
@@ -296,22 +305,22 @@ class FastArrayFacet(_Cached, ArrayFacet):
         if column not in counts.unique_items:
             return None
         col = escape_sqlite(column)
+        sql = compare.without_own_filter(self.sql, self.request.args, column)
+        # with values chosen in this facet every value is counted: the chosen ones stay shown
+        limit = "" if sql != self.sql else f" limit {self.get_facet_size() + 1}"
         return await self._counted(
-            f"select j.value as value, count(*) as count from ({self.sql}) t, "
-            f"json_each(t.{col}) j group by j.value order by count desc, value "
-            f"limit {self.get_facet_size() + 1}")
+            f"select j.value as value, count(*) as count from ({sql}) t, "
+            f"json_each(t.{col}) j group by j.value order by count desc, value{limit}")
 
     async def shape(self, column: str, source: str, rows: list[tuple[Any, int]]) -> dict:
         facet_size = self.get_facet_size()
         pairs = self.get_querystring_pairs()
         values = []
-        for raw, count in rows[:facet_size]:
+        for position, (raw, count) in enumerate(rows):
             value = str(raw)
-            selected = (f"{column}__arraycontains", value) in pairs
-            toggle_path = (path_with_removed_args(self.request,
-                                                  {f"{column}__arraycontains": value})
-                           if selected else
-                           path_with_added_args(self.request, {f"{column}__arraycontains": value}))
+            toggle_path, selected = toggled(self.request, pairs, column, value)
+            if position >= facet_size and not selected:
+                continue  # beyond the facet's size only the chosen values
             values.append({"value": value, "label": value, "count": count,
                            "toggle_url": self.ds.absolute_url(self.request, toggle_path),
                            "selected": selected})
@@ -320,6 +329,21 @@ class FastArrayFacet(_Cached, ArrayFacet):
                 "toggle_url": self.ds.urls.path(path_with_removed_args(
                     self.request, {"_facet_array": column})),
                 "truncated": len(rows) > facet_size}
+
+
+def toggled(request, pairs, column: str, value: str) -> tuple[str, bool]:
+    """The path that chooses or drops a value of a list facet, and whether it is chosen. A value
+    is chosen with ?column__arrayany= (OR within the facet); one chosen with Datasette's
+    ?column__arraycontains= (a link from a card) joins the others as arrayany when another
+    value is added, so the facet keeps widening the list."""
+    all_key, any_key = f"{column}__arraycontains", f"{column}__{compare.ANY}"
+    for key in (all_key, any_key):
+        if (key, value) in pairs:
+            return path_with_removed_args(request, {key: value}), True
+    chosen = [v for k, v in pairs if k == all_key]
+    base = path_with_removed_args(request, {all_key, "_next"})
+    added = urllib.parse.urlencode([(any_key, v) for v in [*chosen, value]])
+    return base + ("&" if "?" in base else "?") + added, False
 
 
 FAST = {ColumnFacet: FastColumnFacet, DateFacet: FastDateFacet, ArrayFacet: FastArrayFacet}

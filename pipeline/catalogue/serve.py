@@ -102,7 +102,22 @@ def build_metadata() -> dict[str, Any]:
         tables[table]["columns"] = {**column_descriptions(tab), **columns}
     metadata["databases"]["kennisbank"]["queries"] = _read_yaml(QUERIES)
     metadata["plugins"] = _read_yaml(SITE)["plugins"]
+    with_hourly_rate(metadata["databases"]["kennisbank"])
     return metadata
+
+
+def with_hourly_rate(database: dict[str, Any]) -> None:
+    """{uurtarief} in a description of a query or of a column of acties: the hourly rate of
+    schemas/vergelijken.yml as readers read it (€ 40)."""
+    from pipeline import nl
+    from pipeline.contract.derive import hourly_rate
+
+    rate = nl.amount(hourly_rate())
+    for query in database["queries"].values():
+        query["description"] = query.get("description", "").replace("{uurtarief}", rate)
+    columns = database["tables"]["acties"]["columns"]
+    for name, text in columns.items():
+        columns[name] = text.replace("{uurtarief}", rate)
 
 
 def _read_yaml(path: Path) -> Any:

@@ -14,6 +14,7 @@ from datasette.utils import path_with_replaced_args, tilde_encode
 from markupsafe import Markup
 
 from pipeline import nl
+from pipeline.catalogue import compare
 from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, SCHEMAS_DIR, load_fields, load_terms
 
 DATABASE = "kennisbank"
@@ -48,7 +49,8 @@ def kinds() -> dict[str, str]:
                "url": "url"}
     found = {f.veld: by_type.get(f.type, "kort") for f in load_fields()[ACTIES]}
     found.update({"gemeenten": "lijst", "website": "url", "inwoners": "getal",
-                  "ontbreekt": "lijst", "duur_dagen": "getal", "aantal_acties": "getal"})
+                  "ontbreekt": "lijst", "duur_dagen": "getal", "aantal_acties": "getal",
+                  "nieuwe_leden_per_1000_inwoners": "getal", "deelnemers_per_1000_inwoners": "getal"})
     config = site_config()
     found.update({c: "euro" for c in config["euro"]})
     found.update({c: "procent" for c in config["procent"]})
@@ -224,15 +226,18 @@ def shown_columns(query: dict[str, list[str]]) -> frozenset[str] | None:
 
 
 def sort_links(request, sortings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One link per ordering; an ascending cost ordering leaves out rows without that cost."""
+    """One link per ordering; an ascending cost ordering leaves out rows without that cost and
+    rows without budget (€ 0), and the page says how many (pipeline/catalogue/compare.py)."""
     reset: dict[str, Any] = {"_sort": None, "_sort_desc": None, "_next": None}
-    reset.update({f"{s['kolom']}__notblank": None for s in sortings if not s.get("aflopend")})
+    for s in sortings:
+        if not s.get("aflopend"):
+            reset.update(dict.fromkeys(compare.ordering_filters(s["kolom"])))
     links = []
     for sorting in sortings:
         column, descending = sorting["kolom"], bool(sorting.get("aflopend"))
         args = {**reset, ("_sort_desc" if descending else "_sort"): column}
-        if not descending:
-            args[f"{column}__notblank"] = "1"
+        if not descending:  # only actions with that cost and a budget (compare.py)
+            args.update(compare.ordering_filters(column))
         links.append({"label": sorting["label"], "kolom": column, "aflopend": descending,
                       "url": path_with_replaced_args(request, args)})
     return links

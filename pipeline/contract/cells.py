@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from pipeline import nl
-from pipeline.contract.config import load_general
+from pipeline.contract.config import load_comparisons, load_general
 
 Cell = str | int | float | bool | None
 
@@ -110,7 +110,8 @@ MONTHS = {  # month names read in a date: nl.py's names and short names, other s
     "august": 8, "october": 10,
 }
 SERIAL_EPOCH = date(1899, 12, 30)
-PLAUSIBLE_YEARS = (2010, 2040)  # outside: a warning, most likely a typo in the year
+PLAUSIBLE_YEARS = (2010, 2040)  # after: a warning, most likely a typo in the year; before the
+# period's first year (schemas/vergelijken.yml periode_vanaf): datum_voor_periode
 READABLE_YEARS = (1990, 2200)  # outside: an error (the catalogue's `jaar` range), not a date
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$")
@@ -196,7 +197,10 @@ def parse_date(cell: Cell, end_of_period: bool = False) -> Parsed:
     if not READABLE_YEARS[0] <= found.year <= READABLE_YEARS[1]:
         return Parsed(None, (issue("datum_buiten_bereik", datum=iso),))
     issues = () if found.day else (issue("datum_maand", datum=iso),)
-    if not PLAUSIBLE_YEARS[0] <= found.year <= PLAUSIBLE_YEARS[1]:
+    first_year = int(load_comparisons()["periode_vanaf"])
+    if found.year < first_year:
+        issues += (issue("datum_voor_periode", datum=iso, jaar=first_year),)
+    elif found.year > PLAUSIBLE_YEARS[1]:
         issues += (issue("datum_onwaarschijnlijk", datum=iso),)
     return Parsed(iso, issues)
 

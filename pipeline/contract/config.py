@@ -185,6 +185,13 @@ def load_vocabularies() -> dict[str, Vocabulary]:
 
 
 @cache
+def channel_groups() -> dict[str, str]:
+    """Per channel of vocabularies.yml its group (`groep`, e.g. Sociale media), in list order."""
+    return {v["label"]: v["groep"] for v in _read_yaml("vocabularies.yml")["kanaal"]["waarden"]
+            if v.get("groep")}
+
+
+@cache
 def load_terms() -> dict[str, Any]:
     """schemas/voorwaarden.yml: the terms' version, the sharing levels and the licence."""
     return _read_yaml("voorwaarden.yml")
@@ -212,6 +219,12 @@ def contract_hash() -> str:
     for path in sorted(SCHEMAS_DIR.glob("*.yml")) + sorted(SCHEMAS_DIR.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def load_comparisons() -> dict[str, Any]:
+    """schemas/vergelijken.yml: the hourly rate, the working area and the period's first year."""
+    return _read_yaml("vergelijken.yml")
 
 
 @cache

@@ -9,10 +9,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pipeline.contract.config import ACTIES, Field, match_key
+from pipeline.contract.config import ACTIES, Field, channel_groups, load_comparisons, match_key
 from pipeline.contract.findings import Findings
 
-BUDGET_CLASSES = ((0, "0"), (250, "< 250"), (1000, "250 – 1.000"), (5000, "1.000 – 5.000"))
+NO_BUDGET = "Geen budget (€ 0)"
+BUDGET_CLASSES = ((0, NO_BUDGET), (250, "< 250"), (1000, "250 – 1.000"), (5000, "1.000 – 5.000"))
 ABOVE_BUDGET_CLASSES = "> 5.000"
 BUDGET_LABELS = tuple(label for _, label in BUDGET_CLASSES) + (ABOVE_BUDGET_CLASSES,)
 PLANNED, RUNNING, FINISHED = STATUSES = ("gepland", "lopend", "afgerond")
@@ -113,7 +114,8 @@ def filled_mask(column: pd.Series) -> np.ndarray:
                      for v in column.tolist()], dtype=bool)
 
 
-def add_derived(frame: pd.DataFrame, provinces: dict[str, str], today: date) -> pd.DataFrame:
+def add_derived(frame: pd.DataFrame, provinces: dict[str, str], today: date,
+                inhabitants: dict[str, float] | None = None) -> pd.DataFrame:
     """The columns readers compare on; a ratio with a zero or missing denominator is empty."""
     frame = frame.copy()
     start = pd.to_datetime(frame["startdatum"], format="%Y-%m-%d")
@@ -127,17 +129,39 @@ def add_derived(frame: pd.DataFrame, provinces: dict[str, str], today: date) -> 
                                np.where(last_day < peil, FINISHED, RUNNING)).tolist()
     frame["provincie"] = frame["bibliotheek"].map(provinces)
     frame["budget_klasse"] = frame["budget_eur"].map(budget_class)
-    frame["kosten_per_nieuw_lid"] = ratio(frame["budget_eur"], frame["nieuwe_leden"], 2)
-    frame["kosten_per_deelnemer"] = ratio(frame["budget_eur"], frame["deelnemers"], 2)
+    frame["kanaalgroepen"] = [channel_groups_of(v) for v in frame["kanalen"]]
+    frame["totale_kosten"] = total_cost(frame["budget_eur"], frame["uren"])
+    frame["kosten_per_nieuw_lid"] = ratio(frame["totale_kosten"], frame["nieuwe_leden"], 2)
+    frame["kosten_per_deelnemer"] = ratio(frame["totale_kosten"], frame["deelnemers"], 2)
+    per_1000 = frame["bibliotheek"].map(inhabitants or {}).astype("float64") / 1000
+    frame["nieuwe_leden_per_1000_inwoners"] = ratio(frame["nieuwe_leden"], per_1000, 2)
+    frame["deelnemers_per_1000_inwoners"] = ratio(frame["deelnemers"], per_1000, 2)
     frame["realisatie_pct"] = ratio(100 * frame["resultaat"], frame["streefwaarde"], 1)
     return frame
+
+
+def hourly_rate() -> float:
+    """Euros per staff hour in the total cost (schemas/vergelijken.yml)."""
+    return float(load_comparisons()["uurtarief"])
+
+
+def total_cost(budget: pd.Series, hours: pd.Series) -> pd.Series:
+    """Budget + hours × the hourly rate; unknown when either is unknown."""
+    return (budget.astype("float64") + hours.astype("float64") * hourly_rate()).round(2)
+
+
+def channel_groups_of(channels) -> list[str]:
+    """The groups of an action's channels (vocabulary order, each once)."""
+    groups = channel_groups()
+    chosen = set(channels) if isinstance(channels, list) else set()
+    return list(dict.fromkeys(g for label, g in groups.items() if label in chosen))
 
 
 def budget_class(amount: float) -> str | None:
     if _missing(amount):
         return None
     if amount == 0:
-        return "0"
+        return NO_BUDGET
     for limit, label in BUDGET_CLASSES[1:]:
         if amount < limit:
             return label

@@ -37,7 +37,9 @@ PLACEHOLDERS = {"kop": "kolom", "waarde": "waarde", "voorbeeld": "voorbeeld", "d
                 "reden": "reden", "eerdere_rij": "rijnummer", "lengte": "aantal",
                 "regel": "regel", "tabblad": "tabblad", "max_lengte": "maximum",
                 "minimum": "minimum", "maximum": "maximum", "min_exclusief": "ondergrens",
-                "waarden": "toegestane waarden"}
+                "waarden": "toegestane waarden", "jaar": "beginjaar", "naam": "bibliotheek",
+                "werkgebied": "provincies van het werkgebied", "resultaat": "resultaat",
+                "streefwaarde": "streefwaarde", "realisatie": "percentage"}
 
 
 def cell(text: str) -> str:

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from pipeline.contract import cells, derive, normalise, validate
+from pipeline.contract import cells, consistency, derive, normalise, validate
 from pipeline.contract.config import (
     ACTIES,
     BIBLIOTHEKEN,
@@ -84,6 +84,7 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
     libs = normalise.to_numeric(libs, fields[BIBLIOTHEKEN])
     libs = validate.validate_clean(libs, clean_model(BIBLIOTHEKEN), BIBLIOTHEKEN, findings)
     libs = report_duplicate_libraries(libs, findings)
+    consistency.check_working_area(libs, findings)
     rejected_libs = findings.rows_with(BIBLIOTHEKEN, "fout")
     lib_outcome = libs["rij"].map(lambda r: REJECTED if r in rejected_libs else PUBLISHED)
     published_libs = libs[lib_outcome == PUBLISHED]
@@ -96,6 +97,7 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
     acts = normalise.to_numeric(acts, fields[ACTIES])
     acts = validate.validate_clean(acts, clean_model(ACTIES), ACTIES, findings)
     acts = derive.assign_ids(acts, findings)
+    consistency.check_goal_reached(acts, findings)
     acts["doel_behaald"] = [derive.goal_reached(t, s, r) for t, s, r in
                             zip(acts["doel_behaald"], acts["streefwaarde"], acts["resultaat"])]
     acts["compleetheid"], acts["ontbreekt"] = derive.completeness(acts, fields[ACTIES], findings)
@@ -167,7 +169,8 @@ def decide(acts: pd.DataFrame, findings: Findings, agreed: frozenset[str]) -> li
 def add_derived_columns(acts: pd.DataFrame, libraries: pd.DataFrame, today: date) -> pd.DataFrame:
     published = acts["uitkomst"].isin(SHARED)
     provinces = dict(zip(libraries["naam"], libraries["provincie"]))
-    derived = derive.add_derived(acts[published], provinces, today)
+    inhabitants = dict(zip(libraries["naam"], libraries["inwoners"]))
+    derived = derive.add_derived(acts[published], provinces, today, inhabitants)
     if len(derived):
         ACTIES_DERIVED.validate(derived[list(ACTIES_DERIVED.columns)])
     return pd.concat([derived, acts[~published]]).sort_values("rij")

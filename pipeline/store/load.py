@@ -31,8 +31,10 @@ HISTORY = "beheer.db"
 # Column order of `acties` as readers see it: title first, then who, when, what, results.
 DERIVED_COLUMNS = {
     "provincie": str, "jaar": int, "kwartaal": str, "duur_dagen": int, "status": str,
-    "budget_klasse": str, "kosten_per_nieuw_lid": float, "kosten_per_deelnemer": float,
-    "realisatie_pct": float, "compleetheid": int, "ontbreekt": str, "rij": int,
+    "budget_klasse": str, "kanaalgroepen": str, "totale_kosten": float,
+    "kosten_per_nieuw_lid": float, "kosten_per_deelnemer": float, "realisatie_pct": float,
+    "nieuwe_leden_per_1000_inwoners": float, "deelnemers_per_1000_inwoners": float,
+    "compleetheid": int, "ontbreekt": str, "rij": int,
 }
 LEADING = ["actie_id", "titel", "bibliotheek", "provincie", "startdatum", "einddatum", "jaar",
            "kwartaal", "status"]
@@ -47,7 +49,7 @@ NO_TAG = "Geen"  # "no national campaign" / "no offer" is not something to searc
 FACET_COLUMNS = ["bibliotheek", "provincie", "jaar", "kwartaal", "status", "doel_behaald",
                  "budget_klasse", "landelijke_campagne", "aanbod", "kpi", "meetmethode",
                  "startdatum"]
-ARRAY_FACET_COLUMNS = ["doelen", "doelgroepen", "kanalen", "functies"]
+ARRAY_FACET_COLUMNS = ["doelen", "doelgroepen", "kanalen", "kanaalgroepen", "functies"]
 SQL_TYPES = {"bedrag": float, "getal": float, "geheel": int, "breedtegraad": float,
              "lengtegraad": float}
 

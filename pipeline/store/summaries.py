@@ -9,8 +9,11 @@ catalogue never changes after it is built, so the answers are stored as tables:
   "Doelen vergeleken", "Kanalen vergeleken" and "Acties per jaar en provincie"; the canned
   query reads the table.
 - rangorde_kosten_per_nieuw_lid, rangorde_kosten_per_deelnemer: per goal, the actions with a
-  known cost in the order of the ranking, with their place; the canned query picks a goal (or
-  all) and joins the action's columns from `acties`.
+  known cost in the order of the ranking, with their place; the actions without budget (€ 0)
+  come after them, without a place (they are not the cheapest, only their staff hours count);
+  the canned query picks a goal (or all) and joins the action's columns from `acties`.
+- weggelaten: per cost and goal ('' for all goals), how many actions the ranking leaves out
+  because that cost is unknown (pipeline/catalogue/compare.py says so above the ranking).
 
 The SQL is here, and only here; tests/test_summaries.py checks that the canned queries give
 exactly the rows of the original queries over `acties`.
@@ -85,19 +88,32 @@ ANSWERS = {
 }
 
 # Per goal, the actions with a known cost, ranked from the lowest cost: plaats is the rank
-# within the goal (equal costs share a place), volgorde the order of the whole list (goal, cost,
-# title, then id, so that it is complete and stable).
+# within the goal (equal costs share a place), volgorde the order of the whole list (goal, the
+# ranked actions before those without budget, cost, title, then id, so that it is complete and
+# stable). An action without budget (€ 0) has no place: "zonder budget".
 RANKED_COSTS = ["kosten_per_nieuw_lid", "kosten_per_deelnemer"]
 
 
 def ranking(cost: str) -> str:
     return f"""
-    select row_number() over (order by d.value, a.{cost}, a.titel, a.actie_id) as volgorde,
+    select row_number() over (order by d.value, a.budget_eur = 0, a.{cost}, a.titel, a.actie_id)
+        as volgorde,
       d.value as doel,
-      rank() over (partition by d.value order by a.{cost}) as plaats,
+      case when a.budget_eur > 0 then
+        rank() over (partition by d.value, a.budget_eur > 0 order by a.{cost}) end as plaats,
       a.actie_id
     from acties a, json_each(a.doelen) d
     where a.{cost} is not null
+    """
+
+
+def left_out(cost: str) -> str:
+    """Per goal ('' for all goals): the actions without this cost, which the ranking leaves out."""
+    return f"""
+    select '{cost}' as kosten, d.value as doel, count(*) as aantal
+    from acties a, json_each(a.doelen) d where a.{cost} is null group by d.value
+    union all
+    select '{cost}', '', count(*) from acties where {cost} is null
     """
 
 
@@ -110,6 +126,9 @@ def save_summaries(db: sqlite_utils.Database) -> None:
     for cost in RANKED_COSTS:
         table = f"rangorde_{cost}"
         db[table].create({"volgorde": int, "doel": str, "plaats": int, "actie_id": str},
-                         pk="volgorde", not_null={"doel", "plaats", "actie_id"},
+                         pk="volgorde", not_null={"doel", "actie_id"},
                          foreign_keys=[("actie_id", "acties", "actie_id")])
         db.execute(f"insert into {table} (volgorde, doel, plaats, actie_id) {ranking(cost)}")
+    db["weggelaten"].create({"kosten": str, "doel": str, "aantal": int}, pk=("kosten", "doel"))
+    for cost in RANKED_COSTS:
+        db.execute(f"insert into weggelaten (kosten, doel, aantal) {left_out(cost)}")

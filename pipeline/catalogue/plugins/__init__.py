@@ -14,8 +14,9 @@ datasette/default_*.py), each registered by its own `datasette` entry point in p
 - usage_log:     one line per page request in the usage log, nothing that identifies a reader
 - feedback:      the card's "Had u hier iets aan?" answers, as lines of the usage log
 - search:        Dutch search (stems, synonyms) on the actions table, best match first
+- comparisons:   OR within a list facet; how many actions a cost ordering or ranking leaves out
 """
 
 PLUGINS = ("requirements", "file_swap", "facet_counts", "sql_functions", "dutch_pages",
            "table_cells", "csv_download", "chart_access", "no_access_log",
-           "usage_log", "feedback", "search")
+           "usage_log", "feedback", "search", "comparisons")
