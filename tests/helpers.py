@@ -401,7 +401,7 @@ class ReaderPage:
     click: str | None = None
 
 
-CHARTS_DRAWN = "document.querySelectorAll('.vega-embed canvas, .vega-embed svg.marks').length == 3"
+CHARTS_DRAWN = "document.querySelectorAll('.vega-embed svg.marks').length == {}".format
 MAP_DRAWN = "document.querySelectorAll('.leaflet-marker-icon').length > 0"
 QUERY_ROWS = "table.kb-vraag tbody tr"
 ACTION_ROWS = "table.kb-acties tbody tr"
@@ -429,7 +429,10 @@ READER_PAGES = [
     ReaderPage("acties-per-jaar", "/kennisbank/acties_per_jaar_en_provincie", results=QUERY_ROWS),
     ReaderPage("nieuw", "/kennisbank/nieuw", results=QUERY_ROWS),
     ReaderPage("kaart", "/kennisbank/kaart", results=QUERY_ROWS, ready=MAP_DRAWN),
-    ReaderPage("cijfers", "/-/dashboards/cijfers", results=".dashboard-card", ready=CHARTS_DRAWN),
+    ReaderPage("cijfers", "/-/dashboards/cijfers", results=".dashboard-card",
+               ready=CHARTS_DRAWN(3)),
+    ReaderPage("grafiek", "/-/dashboards/cijfers/gehaald_per_doel", ready=CHARTS_DRAWN(1)),
+    ReaderPage("dashboards", "/-/dashboards"),
     ReaderPage("bibliotheken", "/kennisbank/bibliotheken", results="table.rows-and-columns tbody tr"),
     ReaderPage("bibliotheek", "/kennisbank/bibliotheken/{bibliotheek}"),
     ReaderPage("database", "/kennisbank"),
