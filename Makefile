@@ -10,13 +10,23 @@ PORT ?= 8001
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-10s %s\n", $$1, $$2}'
 
+# axe-core (npm registry, this version) for the accessibility tests (tests/test_a11y.py), into the
+# git-ignored .axe/; without npm the tests say what is missing (and fail on CI).
+AXE_VERSION := 4.14.1
+AXE := .axe/node_modules/axe-core/axe.min.js
+
 $(BIN)/kennisbank: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(BIN)/kennisbank ## Create .venv and install the project with its test tools
+$(AXE): Makefile
+	@if command -v npm >/dev/null; then \
+		npm install --prefix .axe --no-save --no-package-lock --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) && touch $@; \
+	else echo "npm ontbreekt: de toegankelijkheidstests (axe-core) worden overgeslagen; installeer het met: apt-get install npm"; fi
+
+install: $(BIN)/kennisbank $(AXE) ## Create .venv and install the project with its test tools (and axe-core)
 
 $(OUT)/kennisbank.db: $(BIN)/kennisbank pipeline/data/voorbeeld-kennisbank.xlsx $(wildcard schemas/*.yml templates/reports/*) $(shell find pipeline -name "*.py")
 	$(BIN)/kennisbank build --out $(OUT)

@@ -406,6 +406,95 @@ def settle(page) -> None:
 
 
 
+# ------------------------------------------------------------------ every page a reader sees
+
+@dataclass(frozen=True)
+class ReaderPage:
+    """A page of the public catalogue for the phone and accessibility tests (test_phone.py,
+    test_a11y.py). ``path`` may hold {actie}, {bibliotheek} and {doel} (filled in from the
+    catalogue by reader_url; quote_plus is also Datasette's encoding of a row's key);
+    ``results``: the CSS selector of its results (each at least 90 %
+    of a phone's width); ``ready``: a JavaScript expression that is true once the page's scripts
+    have drawn it; ``click``: the name of a button to press, the page reached is the one tested."""
+    name: str
+    path: str
+    results: str | None = None
+    ready: str | None = None
+    click: str | None = None
+
+
+CHARTS_DRAWN = "document.querySelectorAll('.vega-embed svg.marks').length == {}".format
+MAP_DRAWN = "document.querySelectorAll('.leaflet-marker-icon').length > 0"
+QUERY_ROWS = "table.kb-vraag tbody tr"
+ACTION_ROWS = "table.kb-acties tbody tr"
+
+# Add a new page here: both test modules then check it at every width.
+READER_PAGES = [
+    ReaderPage("home", "/", results="ul.kb-acties-lijst li"),
+    ReaderPage("acties", "/kennisbank/acties", results=ACTION_ROWS),
+    ReaderPage("acties-gefilterd", "/kennisbank/acties?doelen__arraycontains={doel}"
+               "&_sort=kosten_per_nieuw_lid", results=ACTION_ROWS),
+    ReaderPage("acties-zoeken", "/kennisbank/acties?_search=bibliotheek", results=ACTION_ROWS),
+    ReaderPage("actiekaart", "/kennisbank/acties/{actie}", results="article.kb-kaart"),
+    ReaderPage("bedankt", "/kennisbank/acties/{actie}", results="article.kb-feedback-antwoord",
+               click="Ja"),
+    ReaderPage("wat-werkte", "/wat-werkte", results="section.kb-vraag"),
+    ReaderPage("kosten-per-nieuw-lid", "/kennisbank/kosten_per_nieuw_lid", results=QUERY_ROWS),
+    ReaderPage("kosten-per-nieuw-lid-doel", "/kennisbank/kosten_per_nieuw_lid?doel={doel}",
+               results=QUERY_ROWS),
+    ReaderPage("kosten-per-deelnemer", "/kennisbank/kosten_per_deelnemer", results=QUERY_ROWS),
+    ReaderPage("doelen-vergeleken", "/kennisbank/doelen_vergeleken", results=QUERY_ROWS),
+    ReaderPage("kanalen-vergeleken", "/kennisbank/kanalen_vergeleken", results=QUERY_ROWS),
+    ReaderPage("acties-van-bibliotheek-leeg", "/kennisbank/acties_van_bibliotheek"),
+    ReaderPage("acties-van-bibliotheek", "/kennisbank/acties_van_bibliotheek?bibliotheek="
+               "{bibliotheek}", results=QUERY_ROWS),
+    ReaderPage("acties-per-jaar", "/kennisbank/acties_per_jaar_en_provincie", results=QUERY_ROWS),
+    ReaderPage("nieuw", "/kennisbank/nieuw", results=QUERY_ROWS),
+    ReaderPage("kaart", "/kennisbank/kaart", results=QUERY_ROWS, ready=MAP_DRAWN),
+    ReaderPage("cijfers", "/-/dashboards/cijfers", results=".dashboard-card",
+               ready=CHARTS_DRAWN(3)),
+    ReaderPage("grafiek", "/-/dashboards/cijfers/gehaald_per_doel", ready=CHARTS_DRAWN(1)),
+    ReaderPage("dashboards", "/-/dashboards"),
+    ReaderPage("bibliotheken", "/kennisbank/bibliotheken", results="table.rows-and-columns tbody tr"),
+    ReaderPage("bibliotheek", "/kennisbank/bibliotheken/{bibliotheek}"),
+    ReaderPage("database", "/kennisbank"),
+    ReaderPage("voorwaarden", "/voorwaarden", results="article.kb-document"),
+    ReaderPage("privacy", "/privacy", results="article.kb-document"),
+    ReaderPage("niet-gevonden", "/kennisbank/bestaat-niet"),
+]
+
+
+def reader_url(base: str, db: Path, page: ReaderPage) -> str:
+    """The page's URL on the server at ``base``, its placeholders filled from the catalogue ``db``:
+    the most complete action, the library with most actions and the goal with most actions."""
+    import sqlite3
+    from urllib.parse import quote_plus
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        (actie,), = conn.execute("select actie_id from acties order by compleetheid desc, "
+                                 "length(omschrijving) desc, actie_id limit 1")
+        (bibliotheek,), = conn.execute("select naam from bibliotheken order by aantal_acties "
+                                       "desc, naam limit 1")
+        (doel,), = conn.execute("select doel from overzicht_doelen order by acties desc, doel "
+                                "limit 1")
+    return base + page.path.format(actie=actie, bibliotheek=quote_plus(bibliotheek),
+                                   doel=quote_plus(doel))
+
+
+def open_reader_page(context, base: str, db: Path, page: ReaderPage, width: int) -> Any:
+    """A browser page at ``width`` px wide showing ``page`` once it is drawn."""
+    tab = new_page(context)
+    tab.set_viewport_size({"width": width, "height": 800})
+    tab.goto(reader_url(base, db, page))
+    if page.click:
+        tab.get_by_role("button", name=page.click, exact=True).click()
+        tab.wait_for_url(re.compile(r"/-/feedback$"))
+    settle(tab)
+    if page.ready:
+        tab.wait_for_function(page.ready, timeout=15000)
+    return tab
+
+
 # ------------------------------------------------------------------ keys, passwords, SMTP
 
 SA_EMAIL = "kennisbank@pilot-project.iam.gserviceaccount.com"

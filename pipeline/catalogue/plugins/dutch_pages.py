@@ -26,6 +26,9 @@ def prepare_jinja2_environment(env, datasette):
     # declared Dutch (<html lang="nl">).
     default_base = Path(datasette_package.__file__).parent / "templates" / "base.html"
     source = default_base.read_text(encoding="utf-8").replace("<html>", '<html lang="nl">', 1)
+    # The target of the skip link "Naar de inhoud" (base.html): the page's main content.
+    source = source.replace('<section class="content">',
+                            '<section class="content" id="inhoud" role="main" tabindex="-1">', 1)
     # The terms and the privacy statement (pages/voorwaarden.html, pages/privacy.html) show a
     # document of docs/: from the template folder's docs/ in a container context (deploy.py
     # copies them there), else from the repository's docs/.
@@ -40,6 +43,14 @@ def prepare_jinja2_environment(env, datasette):
 def extra_css_urls(datasette):
     if any(mount == "assets" for mount, _ in datasette.static_mounts):
         return [datasette.urls.path("/assets/kennisbank.css")]
+    return []
+
+
+@hookimpl
+def extra_js_urls(datasette):
+    """kennisbank.js: keyboard access and names for Datasette's and the plugins' controls."""
+    if any(mount == "assets" for mount, _ in datasette.static_mounts):
+        return [datasette.urls.path("/assets/kennisbank.js")]
     return []
 
 
