@@ -45,7 +45,7 @@ sys.path.insert(0, os.getcwd())
 import pipeline.cli, pipeline.app, pipeline.reports.render, pipeline.reports.mail  # imported once, then forked
 # and what the commands import lazily: a child run as user nobody cannot read this Python's
 # standard library (under /root), so every module it needs must be there before the fork
-import pipeline.progress, rich.console, rich.progress
+import pipeline.progress
 
 def pause(marker):
     open(marker, "w").close()
