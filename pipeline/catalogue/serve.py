@@ -102,7 +102,28 @@ def build_metadata() -> dict[str, Any]:
         tables[table]["columns"] = {**column_descriptions(tab), **columns}
     metadata["databases"]["kennisbank"]["queries"] = _read_yaml(QUERIES)
     metadata["plugins"] = _read_yaml(SITE)["plugins"]
+    dutch_chart_menus(metadata["plugins"].get("datasette-dashboards") or {})
     return metadata
+
+
+# vega-embed's menu under each chart (its `i18n` option), passed through the chart's spec
+# (usermeta.embedOptions, which vega-embed reads): Dutch, and only the downloads (the source and
+# the online editor are of no use to a reader).
+CHART_MENU = {
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    "i18n": {"CLICK_TO_VIEW_ACTIONS": "Grafiek downloaden", "PNG_ACTION": "Opslaan als PNG",
+             "SVG_ACTION": "Opslaan als SVG", "SOURCE_ACTION": "Bron bekijken",
+             "COMPILED_ACTION": "Vega-specificatie bekijken",
+             "EDITOR_ACTION": "Openen in de Vega-editor"},
+}
+
+
+def dutch_chart_menus(dashboards: dict[str, Any]) -> None:
+    for board in dashboards.values():
+        for chart in (board.get("charts") or {}).values():
+            if chart.get("library") in ("vega", "vega-lite"):
+                usermeta = chart.setdefault("display", {}).setdefault("usermeta", {})
+                usermeta["embedOptions"] = {**CHART_MENU, **usermeta.get("embedOptions", {})}
 
 
 def _read_yaml(path: Path) -> Any:

@@ -13,8 +13,10 @@ datasette/default_*.py), each registered by its own `datasette` entry point in p
 - no_access_log: no access log with the readers' IP addresses
 - usage_log:     one line per page request in the usage log, nothing that identifies a reader
 - feedback:      the card's "Had u hier iets aan?" answers, as lines of the usage log
+- error_pages:   error pages in Dutch, in the site's style and with a search box
+- library_profile: a library's own page at /bibliotheek/<naam>
 """
 
 PLUGINS = ("requirements", "file_swap", "facet_counts", "sql_functions", "dutch_pages",
            "table_cells", "csv_download", "chart_access", "no_access_log",
-           "usage_log", "feedback")
+           "usage_log", "feedback", "error_pages", "library_profile")

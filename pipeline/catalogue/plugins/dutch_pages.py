@@ -11,7 +11,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PrefixLoader
 
-from pipeline.catalogue import site, terms
+from pipeline.catalogue import profile, site, terms
 
 DB = site.DATABASE
 
@@ -32,6 +32,7 @@ def prepare_jinja2_environment(env, datasette):
     env.loader = ChoiceLoader([DictLoader({"default:base.html": source}), env.loader,
                                PrefixLoader({"docs": FileSystemLoader(terms.DOCS)})])
     env.globals["kb_licentie"] = site.licence()
+    env.globals["kb_contact"] = site.site_config()["contact"]
     env.globals["kb_document"] = lambda name: terms.page_html(
         env.loader.get_source(env, f"docs/{name}")[0])
 
@@ -40,6 +41,15 @@ def prepare_jinja2_environment(env, datasette):
 def extra_css_urls(datasette):
     if any(mount == "assets" for mount, _ in datasette.static_mounts):
         return [datasette.urls.path("/assets/kennisbank.css")]
+    return []
+
+
+@hookimpl
+def extra_js_urls(datasette):
+    # Dutch texts for what Datasette's and the plugins' scripts write into a page (column
+    # menus, map controls), templates/datasette/static/nederlands.js.
+    if any(mount == "assets" for mount, _ in datasette.static_mounts):
+        return [datasette.urls.path("/assets/nederlands.js")]
     return []
 
 
@@ -56,6 +66,9 @@ def extra_template_vars(view_name, database, table, request, datasette):
         elif view_name == "row" and database == DB and table == "acties":
             pks = urlsafe_components(request.url_vars["pks"])
             found["card"] = await site.card(db, pks[0])
+        elif view_name == "row" and database == DB and table == "bibliotheken":
+            pks = urlsafe_components(request.url_vars["pks"])
+            found["profiel"] = await profile.library_profile(db, pks[0])
         elif view_name == "table" and database == DB and table == "acties":
             found["tabel"] = site.table_view(request)
         elif view_name == "page" or (database == DB and table is None):
