@@ -17,8 +17,39 @@
     "load all": "alles laden",
     "pause": "pauzeren",
     "Close popup": "Venster sluiten",
-    "A JavaScript library for interactive maps": "Een JavaScript-bibliotheek voor kaarten"
+    "A JS library for interactive maps": "Een JavaScript-bibliotheek voor kaarten",
+    "Layers": "Kaartlagen"
   };
+  /* The roles Vega gives the parts of a chart (only in aria-roledescription). */
+  var ROLES = {
+    "visualization": "grafiek",
+    "axis": "as",
+    "legend": "legenda",
+    "title": "titel",
+    "bar": "staaf",
+    "rect": "rechthoek",
+    "line": "lijn",
+    "area": "vlak",
+    "point": "punt",
+    "circle": "punt",
+    "square": "vierkant",
+    "arc": "taartpunt",
+    "text": "tekst",
+    "tick": "streepje",
+    "rule": "lijn",
+    "image": "afbeelding"
+  };
+  /* The descriptions Vega writes for axes and legends (aria-label). */
+  function values(text) {
+    var range = text.match(/^values from (.+) to (.+)$/);
+    if (range) return "waarden van " + range[1] + " tot " + range[2];
+    var list = text.match(/^(\d+) values?: (.*?)(?:, ending with (.*))?$/);
+    if (list) {
+      return list[1] + (list[1] === "1" ? " waarde: " : " waarden: ") + list[2] +
+        (list[3] ? ", als laatste " + list[3] : "");
+    }
+    return text;
+  }
   var PATTERNS = [
     [/^Type: ([A-Z]+)( NOT NULL)?$/, function (m, type, notNull) {
       var kind = {TEXT: "tekst", INTEGER: "heel getal", REAL: "getal", FLOAT: "getal",
@@ -27,13 +58,26 @@
     }],
     [/^Showing ([\d.,]+) of ([\d.,]+)(.*)$/, function (m, count, total, rest) {
       return count + " van " + total + rest;
-    }]
+    }],
+    [/^(\w+ )?mark container$/, function () { return "groep"; }],
+    [/^([XY])-axis(?: titled '(.*)')? for an? [\w-]+ scale with (.*)$/,
+      function (m, axis, title, rest) {
+        return axis + "-as" + (title ? " '" + title + "'" : "") + " met " + values(rest);
+      }],
+    [/^(?:Symbol|Gradient|Discrete) legend(?: titled '(.*)')? for [\w ,]+? with (.*)$/,
+      function (m, title, rest) {
+        return "Legenda" + (title ? " '" + title + "'" : "") + " met " + values(rest);
+      }]
   ];
-  var ATTRIBUTES = ["title", "aria-label", "placeholder", "alt"];
+  var ATTRIBUTES = ["title", "aria-label", "aria-roledescription", "placeholder", "alt"];
 
-  function dutch(text) {
+  function dutch(text, attribute) {
     var trimmed = text.trim();
     if (!trimmed) return null;
+    if (attribute === "aria-roledescription" &&
+        Object.prototype.hasOwnProperty.call(ROLES, trimmed)) {
+      return ROLES[trimmed];
+    }
     if (Object.prototype.hasOwnProperty.call(TEXTS, trimmed)) {
       return text.replace(trimmed, TEXTS[trimmed]);
     }
@@ -54,7 +98,7 @@
         root.tagName === "STYLE") return;
     ATTRIBUTES.forEach(function (name) {
       var value = root.getAttribute(name);
-      var found = value && dutch(value);
+      var found = value && dutch(value, name);
       if (found && found !== value) root.setAttribute(name, found);
     });
     for (var child = root.firstChild; child; child = child.nextSibling) translate(child);
