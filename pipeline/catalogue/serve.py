@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import tempfile
 from pathlib import Path
@@ -120,10 +121,17 @@ CHART_MENU = {
 
 def dutch_chart_menus(dashboards: dict[str, Any]) -> None:
     for board in dashboards.values():
-        for chart in (board.get("charts") or {}).values():
+        for slug, chart in (board.get("charts") or {}).items():
             if chart.get("library") in ("vega", "vega-lite"):
                 usermeta = chart.setdefault("display", {}).setdefault("usermeta", {})
-                usermeta["embedOptions"] = {**CHART_MENU, **usermeta.get("embedOptions", {})}
+                usermeta["embedOptions"] = {
+                    **CHART_MENU, "downloadFileName": file_name(chart.get("title") or slug),
+                    **usermeta.get("embedOptions", {})}
+
+
+def file_name(title: str) -> str:
+    """A chart's download name: "Acties per jaar" -> "acties-per-jaar"."""
+    return "-".join(re.findall(r"[a-z0-9]+", title.lower())) or "grafiek"
 
 
 def _read_yaml(path: Path) -> Any:
