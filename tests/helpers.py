@@ -55,14 +55,14 @@ def agreed(row: list, day: str | None = AGREED_ON, by: str | None = AGREED_BY) -
 
 DUINSTREEK_ROW = ["Bibliotheek Duinstreek", "Noord-Holland", "Castricum, Heiloo",
                   "https://www.duinstreek.bieb-voorbeeld.nl", 52.5486, 4.6694,
-                  "marketing@duinstreek.bieb-voorbeeld.nl", 60000, AGREED_ON, AGREED_BY]
+                  "marketing@duinstreek.bieb-voorbeeld.nl", 60000, AGREED_ON, AGREED_BY, None]
 LIBRARIES = [
     LIBRARY_HEADERS,
     DUINSTREEK_ROW,
     ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
      "https://www.veenweide.bieb-voorbeeld.nl", "52,1284", "4,6569",
      "communicatie@veenweide.bieb-voorbeeld.nl", "112.000",  # typed the Dutch way
-     "2026-11-03", "hoofd marketing"],
+     "2026-11-03", "hoofd marketing", None],
 ]
 
 

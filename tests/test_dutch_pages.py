@@ -112,7 +112,7 @@ def test_bibliotheken_table_in_dutch_links_to_the_library_pages(server):
     assert texts(doc, "//h2[contains(@class, 'kb-aantal')]") == ["3 bibliotheken"]
     assert texts(doc, "//table//th") == [
         "Bibliotheek", "Provincie", "Gemeente(n)", "Website", "Inwoners werkgebied",
-        "Contact voor collega's (openbaar)", "Acties in de kennisbank"]
+        "Openbaar contactadres", "Acties in de kennisbank"]
     assert [[c for c in row] for row in
             [texts(tr, "./td") for tr in doc.xpath("//table/tbody/tr")]] == [
         ["Bibliotheek Duinstreek", "Noord-Holland", "Castricum, Heiloo",

@@ -184,7 +184,7 @@ def test_libraries_at_each_stage_of_the_agreement(workbook):
     ws = workbook["Bibliotheken"]
     headers = [c.value for c in ws[1]]
     assert headers[-3:] == ["Akkoord voorwaarden", "Akkoord door",
-                            "Contact voor collega's (openbaar)"]
+                            "Openbaar contactadres"]
     stages = Counter(row[-3].date().isoformat() if row[-3] else None
                      for row in ws.iter_rows(min_row=2, values_only=True))
     # agreed to the current terms (schemas/voorwaarden.yml: 2026-11-01), to an older
