@@ -21,7 +21,8 @@ def prepare_jinja2_environment(env, datasette):
     env.filters.update(euro=site.euro, getal=site.getal, procent=site.procent, datum=site.datum,
                        lijst=site.as_list, label=lambda c: site.labels().get(c, c),
                        opmaak=lambda v, c: site.formatted(c, v), filter_url=site.filter_url,
-                       kaart_url=site.card_url, bibliotheek_url=site.library_url)
+                       kaart_url=site.card_url, bibliotheek_url=site.library_url,
+                       link_label=lambda url: (site.material_link(url) or {}).get("label"))
     # templates/datasette/base.html extends this copy of Datasette's base.html: the same page,
     # declared Dutch (<html lang="nl">).
     default_base = Path(datasette_package.__file__).parent / "templates" / "base.html"
