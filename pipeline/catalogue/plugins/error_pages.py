@@ -5,6 +5,8 @@ status. JSON requests keep Datasette's own answer."""
 
 from __future__ import annotations
 
+import traceback
+
 from datasette import Response, hookimpl
 from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
@@ -29,7 +31,8 @@ def handle_exception(datasette, request, exception):
     if isinstance(exception, (Base400, DatasetteError)):
         status = exception.status
     else:
-        return None  # an unexpected error: Datasette's own handler logs it (and answers 500)
+        status = 500  # unexpected: logged as Datasette does, the reader gets the Dutch page
+        traceback.print_exception(exception)
 
     async def page():
         context = {"status": status, "title": TITLES.get(status, "Er ging iets mis"),
