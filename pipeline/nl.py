@@ -17,7 +17,6 @@ SHORT_MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "
 SEVERITIES = ("fout", "waarschuwing", "info")  # the values of a finding's `ernst`, worst first
 SEVERITY_LABELS = {"fout": "Fout", "waarschuwing": "Waarschuwing", "info": "Ter info"}
 SEVERITY_TOTALS = {"fout": "Fouten", "waarschuwing": "Waarschuwingen", "info": "Ter info"}
-SEVERITY_SHORT = {"fout": "Fouten", "waarschuwing": "Waarsch.", "info": "Info"}  # narrow heads
 _COUNTED = {"fout": ("fout", "fouten"), "waarschuwing": ("waarschuwing", "waarschuwingen"),
             "info": ("ter info", "ter info")}
 
@@ -86,5 +85,5 @@ def month_year(year: int, month: int) -> str:
 
 
 __all__ = ["MONTHS", "SHORT_MONTHS", "SEVERITIES", "SEVERITY_LABELS", "SEVERITY_TOTALS",
-           "SEVERITY_SHORT", "counted", "number", "amount", "percentage", "as_date", "long_date",
+           "counted", "number", "amount", "percentage", "as_date", "long_date",
            "date_time", "month_year"]

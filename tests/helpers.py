@@ -48,20 +48,21 @@ AGREED_ON, AGREED_BY = "12-11-2026", "directeur"
 
 def agreed(row: list, day: str | None = AGREED_ON, by: str | None = AGREED_BY) -> list:
     """A Bibliotheken row of the eight columns before the agreement (and any extra columns
-    after them), with the agreement to the terms filled in."""
-    return [*row[:8], day, by, *row[8:]]
+    after them), with the agreement to the terms filled in and the fields after the agreement
+    (the public contact) left empty."""
+    return [*row[:8], day, by, *[None] * (len(LIBRARY_HEADERS) - 10), *row[8:]]
 
 
 DUINSTREEK_ROW = ["Bibliotheek Duinstreek", "Noord-Holland", "Castricum, Heiloo",
                   "https://www.duinstreek.bieb-voorbeeld.nl", 52.5486, 4.6694,
-                  "marketing@duinstreek.bieb-voorbeeld.nl", 60000, AGREED_ON, AGREED_BY]
+                  "marketing@duinstreek.bieb-voorbeeld.nl", 60000, AGREED_ON, AGREED_BY, None]
 LIBRARIES = [
     LIBRARY_HEADERS,
     DUINSTREEK_ROW,
     ["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
      "https://www.veenweide.bieb-voorbeeld.nl", "52,1284", "4,6569",
      "communicatie@veenweide.bieb-voorbeeld.nl", "112.000",  # typed the Dutch way
-     "2026-11-03", "hoofd marketing"],
+     "2026-11-03", "hoofd marketing", None],
 ]
 
 
@@ -577,12 +578,13 @@ FORMULA_TEXTS = {
     "tip": "-geen posters ophangen in de zomer",
 }
 
+PUBLIC_CONTACT = "kennisdelen@veenweide.bieb-voorbeeld.nl"  # Veenweide's address for colleagues
 SITE_LIBRARIES = [
     LIBRARY_HEADERS,
     DUINSTREEK_ROW,
-    agreed(["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
-            "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569,
-            "communicatie@veenweide.bieb-voorbeeld.nl", 112000]),
+    [*agreed(["Bibliotheek Veenweide", "Zuid-Holland", "Alphen aan den Rijn",
+               "https://www.veenweide.bieb-voorbeeld.nl", 52.1284, 4.6569,
+               "communicatie@veenweide.bieb-voorbeeld.nl", 112000])[:10], PUBLIC_CONTACT],
     agreed(["Bibliotheek Kustlicht", "Noord-Holland", "Bergen, Egmond",
             "https://www.kustlicht.bieb-voorbeeld.nl", 52.6603, 4.6986,
             "pr@kustlicht.bieb-voorbeeld.nl", 30000]),
@@ -600,7 +602,9 @@ def site_actions() -> list[list]:
                     doelen="Leesbevordering, Ledenwerving",
                     kanalen="Facebook; Poster en flyer", landelijke_campagne="Kinderboekenweek",
                     budget_eur=600, nieuwe_leden=60, deelnemers=300,
-                    links="https://www.duinstreek.bieb-voorbeeld.nl/kbw",
+                    links="Affiche | https://www.duinstreek.bieb-voorbeeld.nl/affiche.pdf\n"
+                          "https://www.duinstreek.bieb-voorbeeld.nl/kbw\n"
+                          "https://www.duinstreek.bieb-voorbeeld.nl/stukken/draaiboek_kbw-2024.docx",
                     wat_werkte="Voorlezen door de wethouder.",
                     wat_werkte_niet="Te weinig posters.", tip="Begin op tijd met de posters."),
         good_action(bibliotheek="Bibliotheek Veenweide", titel="Welkom nieuwe inwoners",
@@ -618,6 +622,7 @@ def site_actions() -> list[list]:
                     wat_werkte="Vaste tijd, vaste plek."),
         good_action(bibliotheek="Bibliotheek Kustlicht", titel=SCRIPT_TITLE,
                     doelen="Leesbevordering", doelgroepen="Kinderen (4-12)", kanalen="Instagram",
+                    landelijke_campagne="Kinderboekenweek",
                     startdatum="15-1-2025", einddatum="15-2-2025", budget_eur=None, uren=None,
                     **NO_RESULT, **FORMULA_TEXTS),
         good_action(titel="Zomerlezen", omschrijving="Leesclub voor de zomervakantie.",

@@ -152,7 +152,7 @@ def test_the_card_asks_for_feedback_and_offers_a_mail_to_the_coordinators(answer
     assert '<button type="submit" name="antwoord" value="nee">Nee</button>' in card
     subject = urllib.parse.quote(f"Vraag over actie {ids[0]}", safe="")
     assert (f'<a class="kb-vraag" href="mailto:kennisbank@voorbeeld.nl?subject={subject}">'
-            "Vraag de bibliotheek</a>") in card
+            "Vraag via de coördinatoren</a>") in card
     assert re.findall(r"mailto:[^\"?]+", card) == ["mailto:kennisbank@voorbeeld.nl"]
 
 

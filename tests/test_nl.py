@@ -78,7 +78,6 @@ def test_severities():
                                   "info": "Ter info"}
     assert nl.SEVERITY_TOTALS == {"fout": "Fouten", "waarschuwing": "Waarschuwingen",
                                   "info": "Ter info"}
-    assert nl.SEVERITY_SHORT["waarschuwing"] == "Waarsch."
     assert [nl.counted(n, s) for n, s in [(0, "fout"), (1, "fout"), (2, "fout"),
                                           (1, "waarschuwing"), (3, "waarschuwing"),
                                           (4, "info")]] == [

@@ -34,7 +34,11 @@ def assert_no_leak(catalogue: Path, secrets: set[str]) -> None:
     assert len(secrets) >= 5
     leaked = sorted(s for s in secrets if s.encode("utf-8") in data)
     assert leaked == []
-    assert EMAIL.findall(data) == []
+    # the only addresses: those a library published for colleagues (Openbaar contactadres)
+    with sqlite3.connect(catalogue) as db:
+        public = tuple(r[0].encode("utf-8") for r in db.execute(
+            "select contact_openbaar from bibliotheken where contact_openbaar is not null"))
+    assert [e for e in EMAIL.findall(data) if not e.endswith(public or (b"\0",))] == []
 
 
 # ------------------------------------------------------------------------ byte scans
@@ -154,6 +158,12 @@ def test_sample_personal_values_are_not_in_the_catalogue(sample_build):
     secrets = sample_personal_values()
     assert len(secrets) > 100
     assert_no_leak(sample_build.catalogue, secrets)
+    # the addresses two sample libraries published for colleagues are there, on purpose
+    with sqlite3.connect(sample_build.catalogue) as db:
+        assert db.execute("select naam, contact_openbaar from bibliotheken"
+                          " where contact_openbaar is not null order by naam").fetchall() == [
+            ("Bibliotheek Duinstreek", "kennisdelen@duinstreek.bieb-voorbeeld.nl"),
+            ("Bibliotheek Merwedestad", "vragen@merwedestad.bieb-voorbeeld.nl")]
 
 
 # ------------------------------------------------------------------------ public configuration

@@ -85,8 +85,8 @@ def test_coordinator_report_run_at_a_glance_and_per_library(two_runs):
                                "(1 fout, 3 waarschuwingen)")
     assert text.startswith(
         "KENNISBANK MARKETING - RAPPORT VOOR COÖRDINATOREN\n"
-        "Stand van 5 december 2026, vergeleken met de run van 28 november 2026\n\n"
-        "DE RUN IN ÉÉN OOGOPSLAG\n"
+        "Stand van 5 december 2026, vergeleken met de verwerking van 28 november 2026\n\n"
+        "DEZE VERWERKING IN ÉÉN OOGOPSLAG\n"
         "  Acties gelezen:           7  (+1)\n"
         "  Gepubliceerd:             6  (+2)\n"
         "  Waarvan onvolledig:       2  (gelijk)\n"
@@ -202,19 +202,19 @@ def test_first_run_library_report(one_run):
 
 def test_fixed_since_last_run(two_runs):
     out, _ = two_runs
-    assert ("OPGELOST SINDS DE VORIGE RUN\n"
+    assert ("OPGELOST SINDS DE VORIGE VERWERKING\n"
             "  - Rij 3, Poëzieweek aan zee, Startdatum: 'ergens in juli' in 'Startdatum' is geen "
             "leesbare datum.\n"
             "  - Rij 3, Poëzieweek aan zee, Einddatum: Aanbevolen veld 'Einddatum' is leeg.\n\n"
             "Alle meldingen") in read(out, "bibliotheek-duinstreek.txt")
-    assert ("OPGELOST SINDS DE VORIGE RUN\n"
+    assert ("OPGELOST SINDS DE VORIGE VERWERKING\n"
             "  - Rij 5, Digitaal Café Veenweide, Aanleiding: Aanbevolen veld 'Aanleiding' is "
             "leeg.\n\n") in read(out, "bibliotheek-veenweide.txt")
-    assert ("OPGELOST SINDS DE VORIGE RUN\n"
-            "  Sinds de vorige run (28 november 2026) is geen melding opgelost.\n"
+    assert ("OPGELOST SINDS DE VORIGE VERWERKING\n"
+            "  Sinds de vorige verwerking (28 november 2026) is geen melding opgelost.\n"
             ) in read(out, "bibliotheek-polderhof.txt")
     page = read(out, "bibliotheek-duinstreek.html")
-    assert "Alles in orde." in page and "Opgelost sinds de vorige run" in page
+    assert "Alles in orde." in page and "Opgelost sinds de vorige verwerking" in page
 
 
 @pytest.mark.parametrize("library", [DUINSTREEK, VEENWEIDE, KUSTLICHT, POLDERHOF])
@@ -283,7 +283,7 @@ def test_unchanged_sheet_does_not_double_the_history(tmp_path):
     reports = write_reports(out)
     assert reports.text.startswith(
         "KENNISBANK MARKETING - RAPPORT VOOR COÖRDINATOREN\n"
-        "Stand van 12 december 2026, vergeleken met de run van 28 november 2026\n\n"
+        "Stand van 12 december 2026, vergeleken met de verwerking van 28 november 2026\n\n"
         "De sheet is niet gewijzigd sinds ")
     veenweide = next(lib for lib in reports.libraries if lib.naam == VEENWEIDE)
     assert "Rij 5, Digitaal Café Veenweide, Aanleiding" in veenweide.text  # still vs. run 1
@@ -297,7 +297,7 @@ def test_a_failed_run_is_pointed_out_to_coordinators_only(tmp_path):
     with pytest.raises(SourceError):
         build(str(tmp_path / "weg.xlsx"), out, date(2026, 12, 6))
     reports = write_reports(out)
-    assert "Let op: de laatste run (" in reports.text and "is mislukt: De bron '" in reports.text
+    assert "Let op: de laatste verwerking (" in reports.text and "is mislukt: De bron '" in reports.text
     assert "Stand van 5 december 2026" in reports.text  # the last completed run
     assert all("mislukt" not in lib.text and "weg.xlsx" not in lib.html
                for lib in reports.libraries)

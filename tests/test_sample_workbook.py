@@ -183,13 +183,14 @@ def test_delen_is_mostly_openbaar_with_every_level_and_empty_cells(actions):
 def test_libraries_at_each_stage_of_the_agreement(workbook):
     ws = workbook["Bibliotheken"]
     headers = [c.value for c in ws[1]]
-    assert headers[-2:] == ["Akkoord voorwaarden", "Akkoord door"]
-    stages = Counter(row[-2].date().isoformat() if row[-2] else None
+    assert headers[-3:] == ["Akkoord voorwaarden", "Akkoord door",
+                            "Openbaar contactadres"]
+    stages = Counter(row[-3].date().isoformat() if row[-3] else None
                      for row in ws.iter_rows(min_row=2, values_only=True))
     # agreed to the current terms (schemas/voorwaarden.yml: 2026-11-01), to an older
     # version, or not yet (one active library, one without actions)
     assert stages == {"2026-11-12": 27, "2025-06-02": 1, None: 2}
-    waiting = [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if not row[-2]]
+    waiting = [row[0] for row in ws.iter_rows(min_row=2, values_only=True) if not row[-3]]
     assert waiting == ["Bibliotheek Sleutelstad-Oost", "Bibliotheek Lekdijk"]
 
 

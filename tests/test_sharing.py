@@ -183,8 +183,8 @@ def test_coordinator_report_lists_missing_and_outdated_agreements(shared):
         "  - Bibliotheek Wulpwijk: 1 actie wacht\n"
         "  Akkoord met een oudere versie (nog geldig; vraag een nieuw akkoord):\n"
         "  - Bibliotheek Veenweide: akkoord op 2 juni 2025 (versie van 1 januari 2025)\n\n") in text
-    assert "  Alleen netwerk:           3  (eerste run)\n" in text
-    assert "  Wacht op akkoord:         3  (eerste run)\n" in text
+    assert "  Alleen netwerk:           3  (eerste verwerking)\n" in text
+    assert "  Wacht op akkoord:         3  (eerste verwerking)\n" in text
     html = (out / "rapporten" / "coordinatoren.html").read_text(encoding="utf-8")
     assert "<li>Bibliotheek Wulpwijk: 1 actie wacht</li>" in html
     assert ("<li>Bibliotheek Veenweide: akkoord op 2 juni 2025 (versie van 1 januari 2025)</li>"

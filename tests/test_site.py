@@ -103,7 +103,7 @@ def test_home_page_entry_points(site):
         ("Facebook", "2"), ("Instagram", "2"), ("Direct mail", "1"), ("Lokale pers", "1"),
         ("Poster en flyer", "1"), ("Via partners", "1")]
     assert by_block["Per landelijke campagne"] == [
-        ("Kinderboekenweek", "/kennisbank/acties?landelijke_campagne=Kinderboekenweek", "1"),
+        ("Kinderboekenweek", "/kennisbank/acties?landelijke_campagne=Kinderboekenweek", "2"),
         ("VakantieBieb en zomerlezen",
          "/kennisbank/acties?landelijke_campagne=VakantieBieb+en+zomerlezen", "1")]
     assert texts(doc, f"//section[{cls('kb-wat-werkte')}]//li//strong") == [
@@ -158,7 +158,7 @@ def test_action_card_sections_labels_and_numbers(site, ids):
         "Geleerde lessen": {"Wat werkte": "Voorlezen door de wethouder.",
                             "Wat werkte niet": "Te weinig posters.",
                             "Tip voor collega's": "Begin op tijd met de posters."},
-        "Materiaal": {"Links": "https://www.duinstreek.bieb-voorbeeld.nl/kbw"},
+        "Materiaal": {"Links": "Affiche duinstreek.bieb-voorbeeld.nl draaiboek kbw 2024 (DOCX)"},
     }
 
 
@@ -171,16 +171,24 @@ def test_action_card_links(site, ids):
         "/kennisbank/acties?kanalen__arraycontains=Facebook",
         "/kennisbank/acties?kanalen__arraycontains=Poster+en+flyer"]
     material = doc.xpath(f"//dd[{cls('kb-soort-links')}]//a")
+    # readable labels: "label | link", the file name, the domain
     assert [(a.get("href"), a.text_content()) for a in material] == [
-        ("https://www.duinstreek.bieb-voorbeeld.nl/kbw",
-         "https://www.duinstreek.bieb-voorbeeld.nl/kbw")]
+        ("https://www.duinstreek.bieb-voorbeeld.nl/affiche.pdf", "Affiche"),
+        ("https://www.duinstreek.bieb-voorbeeld.nl/kbw", "duinstreek.bieb-voorbeeld.nl"),
+        ("https://www.duinstreek.bieb-voorbeeld.nl/stukken/draaiboek_kbw-2024.docx",
+         "draaiboek kbw 2024 (DOCX)")]
     library = doc.xpath(f"//section[{cls('kb-bieb')}]")[0]
     assert texts(library, ".//p") == [
         "Bibliotheek Duinstreek", "Noord-Holland: Castricum, Heiloo",
-        "https://www.duinstreek.bieb-voorbeeld.nl", "Alle acties van deze bibliotheek"]
+        "https://www.duinstreek.bieb-voorbeeld.nl", "Alle acties van deze bibliotheek",
+        "Geen openbaar contactadres: vraag via de coördinatoren"]
     assert library.xpath(".//a/@href") == [
+        "/bibliotheek/bibliotheek-duinstreek",
         "https://www.duinstreek.bieb-voorbeeld.nl",
-        "/kennisbank/acties_van_bibliotheek?bibliotheek=Bibliotheek%20Duinstreek"]
+        "/kennisbank/acties_van_bibliotheek?bibliotheek=Bibliotheek%20Duinstreek",
+        "#kb-feedback-kop"]
+    assert doc.xpath(f"//p[{cls('kb-bovenregel')}]/a/@href") == [
+        "/bibliotheek/bibliotheek-duinstreek"]
 
 
 def test_similar_actions_share_a_goal_and_an_audience(site, ids):
@@ -202,7 +210,8 @@ def test_empty_fields_are_left_out_and_text_is_escaped(site, ids):
     assert texts(doc, f"//dl[{cls('kb-kerncijfers')}]") == []
     assert card_fields(doc) == {
         "Aanleiding en doel": {"Aanleiding": FORMULA_TEXTS["aanleiding"],
-                               "Doelen": "Leesbevordering"},
+                               "Doelen": "Leesbevordering",
+                               "Landelijke campagne": "Kinderboekenweek"},
         "Aanpak": {"Doelgroepen": "Kinderen (4-12)", "Kanalen": "Instagram",
                    "Periode": "15 januari 2025 t/m 15 februari 2025 (32 dagen)"},
         "Geleerde lessen": {"Wat werkte": FORMULA_TEXTS["wat_werkte"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import tempfile
 from pathlib import Path
@@ -103,6 +104,7 @@ def build_metadata() -> dict[str, Any]:
     metadata["databases"]["kennisbank"]["queries"] = _read_yaml(QUERIES)
     metadata["plugins"] = _read_yaml(SITE)["plugins"]
     with_hourly_rate(metadata["databases"]["kennisbank"])
+    dutch_chart_menus(metadata["plugins"].get("datasette-dashboards") or {})
     return metadata
 
 
@@ -118,6 +120,33 @@ def with_hourly_rate(database: dict[str, Any]) -> None:
     columns = database["tables"]["acties"]["columns"]
     for name, text in columns.items():
         columns[name] = text.replace("{uurtarief}", rate)
+
+
+# vega-embed's menu under each chart (its `i18n` option), passed through the chart's spec
+# (usermeta.embedOptions, which vega-embed reads): Dutch, and only the downloads (the source and
+# the online editor are of no use to a reader).
+CHART_MENU = {
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+    "i18n": {"CLICK_TO_VIEW_ACTIONS": "Grafiek downloaden", "PNG_ACTION": "Opslaan als PNG",
+             "SVG_ACTION": "Opslaan als SVG", "SOURCE_ACTION": "Bron bekijken",
+             "COMPILED_ACTION": "Vega-specificatie bekijken",
+             "EDITOR_ACTION": "Openen in de Vega-editor"},
+}
+
+
+def dutch_chart_menus(dashboards: dict[str, Any]) -> None:
+    for board in dashboards.values():
+        for slug, chart in (board.get("charts") or {}).items():
+            if chart.get("library") in ("vega", "vega-lite"):
+                usermeta = chart.setdefault("display", {}).setdefault("usermeta", {})
+                usermeta["embedOptions"] = {
+                    **CHART_MENU, "downloadFileName": file_name(chart.get("title") or slug),
+                    **usermeta.get("embedOptions", {})}
+
+
+def file_name(title: str) -> str:
+    """A chart's download name: "Acties per jaar" -> "acties-per-jaar"."""
+    return "-".join(re.findall(r"[a-z0-9]+", title.lower())) or "grafiek"
 
 
 def _read_yaml(path: Path) -> Any:

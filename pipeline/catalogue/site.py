@@ -5,6 +5,9 @@ live in pipeline/catalogue/plugins/."""
 from __future__ import annotations
 
 import json
+import posixpath
+import re
+import unicodedata
 import urllib.parse
 from functools import cache, lru_cache
 from typing import Any
@@ -139,7 +142,7 @@ def card_item(veld: str, action: dict[str, Any]) -> dict[str, Any] | None:
     if kind in ("lijst", "links"):
         values = as_list(value)
         if kind == "links":
-            values = [v for v in values if is_web_link(v)]
+            values = [found for v in values if (found := material_link(v))]
         if not values:
             return None
         return {"veld": veld, "label": labels().get(veld, veld), "soort": kind, "waarden": values,
@@ -176,6 +179,48 @@ limit :limit
 """
 
 
+CAMPAIGN_SQL = """
+select actie_id, titel, bibliotheek, startdatum, doel_behaald from acties
+where landelijke_campagne = :campagne and actie_id != :actie_id
+order by startdatum desc, titel limit :limit
+"""
+
+
+def material_link(item: Any) -> dict[str, str] | None:
+    """A material link with a readable label: the label of "label | link", else the file name
+    of the link (affiche-kbw.pdf: "affiche kbw (PDF)"), else its domain; None: no web link."""
+    label, _, url = str(item).rpartition(" | ")
+    if not is_web_link(url):
+        return None
+    if label.strip():
+        return {"url": url, "label": label.strip()}
+    parts = urllib.parse.urlsplit(url)
+    name = urllib.parse.unquote(posixpath.basename(parts.path))
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension.isalnum() and extension.lower() not in ("html", "htm", "php", "aspx"):
+        words = " ".join(re.split(r"[-_+\s]+", stem)).strip()
+        return {"url": url, "label": f"{words} ({extension.upper()})"}
+    host = (parts.hostname or url).removeprefix("www.")
+    return {"url": url, "label": host}
+
+
+def library_url(naam: str) -> str:
+    """The library's own page: /bibliotheek/<slug> (pipeline/catalogue/plugins/library_profile.py)."""
+    return f"/bibliotheek/{library_slug(naam)}"
+
+
+def library_slug(naam: str) -> str:
+    """"Bibliotheek Zuid-Kennemerland" -> "bibliotheek-zuid-kennemerland"."""
+    plain = unicodedata.normalize("NFKD", str(naam)).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "bibliotheek"
+
+
+def public_contact(library: dict[str, Any]) -> str | None:
+    """The library's public address for colleagues (Bibliotheken: contact_openbaar)."""
+    found = str(library.get("contact_openbaar") or "").strip()
+    return found if "@" in found and not found.startswith("@") else None
+
+
 async def _dicts(db, sql: str, params=None) -> list[dict[str, Any]]:
     return [dict(row) for row in (await db.execute(sql, params)).rows]
 
@@ -194,15 +239,26 @@ async def card(db, actie_id: str) -> dict[str, Any] | None:
     library = library[0] if library else {"naam": action["bibliotheek"]}
     if not is_web_link(library.get("website")):
         library["website"] = None
+    contact = public_contact(library)
+    campaign = action.get("landelijke_campagne")
+    if campaign in (None, "", *site_config()["ingangen_overslaan"]):
+        campaign, in_campaign = None, []
+    else:
+        in_campaign = await _dicts(db, CAMPAIGN_SQL, {"campagne": campaign,
+                                                      "actie_id": actie_id, "limit": 10})
     return {"actie": action, "secties": card_sections(action), "bibliotheek": library,
-            "vergelijkbaar": similar, "licentie": licence(), "vraag": question_link(actie_id)}
+            "vergelijkbaar": similar, "licentie": licence(), "contact": contact,
+            "vraag": question_link(actie_id, contact),
+            "campagne": campaign, "campagne_acties": in_campaign,
+            "bibliotheek_url": library_url(library["naam"])}
 
 
-def question_link(actie_id: str) -> str:
-    """"Vraag de bibliotheek": a mail link to the coordinators' address (schemas/site.yml
-    `contact`, never a personal address) with the action id in the subject."""
+def question_link(actie_id: str, address: str | None = None) -> str:
+    """A mail link about an action, with its id in the subject: to the library's public
+    contact address, or to the coordinators' address (schemas/site.yml `contact`, never a
+    personal address)."""
     subject = urllib.parse.quote(f"Vraag over actie {actie_id}", safe="")
-    return f"mailto:{site_config()['contact']}?subject={subject}"
+    return f"mailto:{address or site_config()['contact']}?subject={subject}"
 
 
 # ------------------------------------------------------------------------ the table page
@@ -362,13 +418,18 @@ def cell_html(row, value: Any, column: str, table: str | None) -> Markup | None:
         return link(row["atom_link"], value, "titel")
     if column == "atom_updated":
         return Markup("{}").format(datum(str(value)[:10]))
-    if column == "bibliotheek" or (column == "naam" and table in (None, "bibliotheken")):
+    if column == "naam" and table == "bibliotheken":
+        return link(library_url(value), value)
+    if column == "contact_openbaar" and (address := public_contact({column: value})):
+        return link(f"mailto:{address}", address)
+    if column == "bibliotheek" or (column == "naam" and table is None):
         return filter_link("bibliotheek", value)
     if column == "doel_behaald":
         return Markup('<span class="behaald behaald-{}">{}</span>').format(value, value)
     kind = kinds().get(column)
     if kind == "links":
-        return Markup("<br>").join(link(v, v) for v in as_list(value) if is_web_link(v)) or None
+        found = [m for v in as_list(value) if (m := material_link(v))]
+        return Markup("<br>").join(link(m["url"], m["label"]) for m in found) or None
     if kind == "url":
         return link(value, value) if is_web_link(value) else None
     if kind == "lijst":

@@ -351,17 +351,33 @@ _URL = re.compile(r"^https?://[^\s/?#.]+\.[^\s]+$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", re.IGNORECASE)
 
 
+_LABELLED_LINK = re.compile(r"^[-•*·‣▪]*\s*([^|\n]*\S)\s*\|\s*(\S+)\s*$")
+
+
 def split_list(cell: Cell, links: bool = False) -> list[str]:
-    """The items of a list cell, in order, without blanks or repeats."""
+    """The items of a list cell, in order, without blanks or repeats. In a link cell a line
+    "label | link" is one item, kept as written (pipeline/catalogue/site.py shows the label)."""
     text = clean_text(cell)
     if not text:
         return []
+    parts: list[str] = []
+    for line in text.split("\n") if links else [text]:
+        labelled = _LABELLED_LINK.match(line) if links else None
+        if labelled:
+            parts.append(f"{labelled[1]} | {labelled[2]}")
+        else:
+            parts.extend(separators("links" if links else "lijsten").split(line))
     items: list[str] = []
-    for part in separators("links" if links else "lijsten").split(text):
+    for part in parts:
         item = _BULLET.sub("", (part or "").strip()).strip()
         if item and item not in items:
             items.append(item)
     return items
+
+
+def link_target(item: str) -> str:
+    """The link of a link item: the part after " | " of "label | link", else the item."""
+    return item.rpartition(" | ")[2]
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -383,7 +399,7 @@ def parse_url_list(cell: Cell) -> Parsed:
         return Parsed(None, (issue("celfout"),))
     good, issues = [], ()
     for item in split_list(cell, links=True):
-        if is_url(item):
+        if is_url(link_target(item)):
             good.append(item)
         else:
             issues += (issue("url_ongeldig", waarde=item),)

@@ -7,6 +7,7 @@ import re
 import sqlite3
 import string
 import unicodedata
+import urllib.parse
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +19,7 @@ from pipeline.contract.config import (
     ACTIES,
     BIBLIOTHEKEN,
     KEUZELIJSTEN,
+    SCHEMAS_DIR,
     Field,
     load_fields,
     load_messages,
@@ -116,7 +118,7 @@ def shown_value(value: Any) -> str:
 def delta(now: int | None, before: int | None, good: int) -> dict[str, Any]:
     """Change against the previous run; `good` is +1 when up is better, -1 when down is."""
     if before is None or now is None:
-        return {"text": "eerste run", "class": "gelijk", "change": None}
+        return {"text": "eerste verwerking", "class": "gelijk", "change": None}
     change = now - before
     if change == 0:
         return {"text": "gelijk", "class": "gelijk", "change": 0}
@@ -192,6 +194,27 @@ def row_status(row: dict | None, tab: str) -> tuple[str, str]:
     return ROW_STATUS.get(row["uitkomst"], (row["uitkomst"] or "", "info"))
 
 
+@cache
+def site_address() -> str | None:
+    """The public address of the readers' site (schemas/site.yml: kennisbank.adres), or None."""
+    import yaml
+
+    with open(SCHEMAS_DIR / "site.yml", encoding="utf-8") as fh:
+        found = (yaml.safe_load(fh)["plugins"]["kennisbank"] or {}).get("adres")
+    return str(found).rstrip("/") if found else None
+
+
+def card_link(row: dict | None) -> str | None:
+    """The published action card of a sheet row on the readers' site; None when the row is
+    not published or the site's address is not set."""
+    address = site_address()
+    if not address or not row or row.get("uitkomst") != PUBLISHED or not row.get("actie_id"):
+        return None
+    from datasette.utils import tilde_encode
+
+    return f"{address}/kennisbank/acties/{urllib.parse.quote(tilde_encode(str(row['actie_id'])))}"
+
+
 def row_title(f: dict, row: dict | None) -> str:
     if f["tabblad"] == BIBLIOTHEKEN:
         return f"Gegevens van {f['bibliotheek'] or '(bibliotheek zonder naam)'}"
@@ -216,7 +239,8 @@ def row_groups(findings: list[dict], rows: list[dict], sources: Sources,
             label, css = row_status(row, f["tabblad"])
             groups[key] = {"tabblad": f["tabblad"], "rij": f["rij"], "titel": row_title(f, row),
                            "status": label, "status_class": css, "actie_id": f["actie_id"],
-                           "link": sources.link(f["tabblad"], f["rij"]), "meldingen": []}
+                           "link": sources.link(f["tabblad"], f["rij"]),
+                           "kaart": card_link(row), "meldingen": []}
         groups[key]["meldingen"].append({
             "kop": f["kop"] or "", "ernst": f["ernst"],
             "waarde": shown_value(f["waarde"]) if f["veld"] or f["waarde"] else None,
@@ -369,19 +393,28 @@ def group_rows(rows: list[dict]) -> dict[str | None, list[dict]]:
     return grouped
 
 
+def shown_source(source: str | None) -> str:
+    """The source as a report names it: a web address whole, a file by its name only (the
+    server's folders are nobody's business)."""
+    text = str(source or "")
+    if text.lower().startswith(("http://", "https://")):
+        return text
+    return re.split(r"[\\/]", text)[-1]
+
+
 def run_summary(facts: ReportFacts) -> dict[str, Any]:
     run, latest = facts.run, facts.history.latest or {}
     note = None
     if latest and latest.get("status") == "mislukt":
-        note = (f"Let op: de laatste run ({dutch_time(latest['gestart'])}) is mislukt: "
+        note = (f"Let op: de laatste verwerking ({dutch_time(latest['gestart'])}) is mislukt: "
                 f"{latest.get('foutmelding') or 'onbekende fout'}. Dit rapport toont de laatste "
-                f"geslaagde run; de gepubliceerde kennisbank is ongewijzigd gebleven.")
+                f"geslaagde verwerking; de gepubliceerde kennisbank is ongewijzigd gebleven.")
     elif latest and latest.get("status") == "ongewijzigd":
         note = (f"De sheet is niet gewijzigd sinds {dutch_time(run.get('gestart'))}; "
                 f"laatst gecontroleerd op {dutch_time(latest['gestart'])}.")
     previous = facts.history.previous
     return {"run_id": run.get("run_id", ""), "datum": dutch_date(facts.report_date),
-            "tijd": dutch_time(run.get("gestart")), "bron": run.get("bron") or "",
+            "tijd": dutch_time(run.get("gestart")), "bron": shown_source(run.get("bron")),
             "bron_soort": run.get("bron_soort") or "", "opmerking": note,
             "vorige": dutch_date(previous["peildatum"]) if previous else None}
 

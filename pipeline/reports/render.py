@@ -146,7 +146,6 @@ def environment() -> jinja2.Environment:
     env.filters["procent"] = nl.percentage
     env.filters["aantal"] = nl.counted           # {{ n|aantal("fout") }}: 1 fout, 2 fouten
     env.globals["ernst_kop"] = nl.SEVERITY_TOTALS  # column heads: Fouten, Waarschuwingen
-    env.globals["ernst_kort"] = nl.SEVERITY_SHORT  # narrow column heads: Waarsch.
     return env
 
 

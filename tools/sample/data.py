@@ -61,6 +61,9 @@ class Library:
     # and who agreed, as a role.
     akkoord: date | None = AGREED_ON
     akkoord_door: str | None = "directeur"
+    # An address for colleagues' questions that the library chose to publish (Bibliotheken:
+    # Openbaar contactadres); None: questions go through the coordinators.
+    contact_openbaar: str | None = None
 
     @property
     def slug(self) -> str:

@@ -445,7 +445,8 @@ def write_bibliotheken(ws, ctx: Context) -> None:
                   "gemeenten": ", ".join(library.gemeenten), "website": library.website,
                   "latitude": library.lat, "longitude": library.lon, "email": library.email,
                   "inwoners": library.inwoners, "akkoord_voorwaarden": library.akkoord,
-                  "akkoord_door": library.agreed_by}
+                  "akkoord_door": library.agreed_by,
+                  "contact_openbaar": library.contact_openbaar}
         for c, f in enumerate(fields, start=1):
             put(ws, r, c, values.get(f.veld))
     for c in range(1, len(fields) + 1):

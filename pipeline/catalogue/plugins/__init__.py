@@ -15,8 +15,11 @@ datasette/default_*.py), each registered by its own `datasette` entry point in p
 - feedback:      the card's "Had u hier iets aan?" answers, as lines of the usage log
 - search:        Dutch search (stems, synonyms) on the actions table, best match first
 - comparisons:   OR within a list facet; how many actions a cost ordering or ranking leaves out
+- error_pages:   error pages in Dutch, in the site's style and with a search box
+- library_profile: a library's own page at /bibliotheek/<naam>
 """
 
 PLUGINS = ("requirements", "file_swap", "facet_counts", "sql_functions", "dutch_pages",
            "table_cells", "csv_download", "chart_access", "no_access_log",
-           "usage_log", "feedback", "search", "comparisons")
+           "usage_log", "feedback", "search", "comparisons", "error_pages",
+           "library_profile")

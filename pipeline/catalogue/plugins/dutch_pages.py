@@ -11,7 +11,7 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from jinja2 import ChoiceLoader, DictLoader, FileSystemLoader, PrefixLoader
 
-from pipeline.catalogue import site, terms
+from pipeline.catalogue import profile, site, terms
 
 DB = site.DATABASE
 
@@ -21,7 +21,8 @@ def prepare_jinja2_environment(env, datasette):
     env.filters.update(euro=site.euro, getal=site.getal, procent=site.procent, datum=site.datum,
                        lijst=site.as_list, label=lambda c: site.labels().get(c, c),
                        opmaak=lambda v, c: site.formatted(c, v), filter_url=site.filter_url,
-                       kaart_url=site.card_url)
+                       kaart_url=site.card_url, bibliotheek_url=site.library_url,
+                       link_label=lambda url: (site.material_link(url) or {}).get("label"))
     # templates/datasette/base.html extends this copy of Datasette's base.html: the same page,
     # declared Dutch (<html lang="nl">).
     default_base = Path(datasette_package.__file__).parent / "templates" / "base.html"
@@ -35,6 +36,7 @@ def prepare_jinja2_environment(env, datasette):
     env.loader = ChoiceLoader([DictLoader({"default:base.html": source}), env.loader,
                                PrefixLoader({"docs": FileSystemLoader(terms.DOCS)})])
     env.globals["kb_licentie"] = site.licence()
+    env.globals["kb_contact"] = site.site_config()["contact"]
     env.globals["kb_document"] = lambda name: terms.page_html(
         env.loader.get_source(env, f"docs/{name}")[0])
 
@@ -48,9 +50,12 @@ def extra_css_urls(datasette):
 
 @hookimpl
 def extra_js_urls(datasette):
-    """kennisbank.js: keyboard access and names for Datasette's and the plugins' controls."""
+    """kennisbank.js: keyboard access and names for Datasette's and the plugins' controls;
+    nederlands.js: Dutch texts for what their scripts write into a page (column menus, map
+    controls), both in templates/datasette/static/."""
     if any(mount == "assets" for mount, _ in datasette.static_mounts):
-        return [datasette.urls.path("/assets/kennisbank.js")]
+        return [datasette.urls.path("/assets/kennisbank.js"),
+                datasette.urls.path("/assets/nederlands.js")]
     return []
 
 
@@ -67,6 +72,9 @@ def extra_template_vars(view_name, database, table, request, datasette):
         elif view_name == "row" and database == DB and table == "acties":
             pks = urlsafe_components(request.url_vars["pks"])
             found["card"] = await site.card(db, pks[0])
+        elif view_name == "row" and database == DB and table == "bibliotheken":
+            pks = urlsafe_components(request.url_vars["pks"])
+            found["profiel"] = await profile.library_profile(db, pks[0])
         elif view_name == "table" and database == DB and table == "acties":
             found["tabel"] = site.table_view(request)
         elif view_name == "page" or (database == DB and table is None):
