@@ -193,8 +193,9 @@ def publish(source: str | None, out_dir: Path, today: date, *, force: bool = Fal
         known_sources = sources_of(built)
         if write_back:
             from pipeline.contract.row_status import row_statuses
+            from pipeline.reports.context import site_address
 
-            statuses = row_statuses(built.outcome)
+            statuses = row_statuses(built.outcome, site_address())
             expected_rows = built.snapshot.tab("Acties").values
         if not netwerk:
             # The reports read beheer.db; the run's frames and the snapshot (most of the

@@ -458,6 +458,7 @@ READER_PAGES = [
     ReaderPage("dashboards", "/-/dashboards"),
     ReaderPage("bibliotheken", "/kennisbank/bibliotheken", results="table.rows-and-columns tbody tr"),
     ReaderPage("bibliotheek", "/kennisbank/bibliotheken/{bibliotheek}"),
+    ReaderPage("bibliotheekpagina", "/bibliotheek/{slug}", results="article.kb-kaart"),
     ReaderPage("database", "/kennisbank"),
     ReaderPage("voorwaarden", "/voorwaarden", results="article.kb-document"),
     ReaderPage("privacy", "/privacy", results="article.kb-document"),
@@ -478,8 +479,10 @@ def reader_url(base: str, db: Path, page: ReaderPage) -> str:
                                        "desc, naam limit 1")
         (doel,), = conn.execute("select doel from overzicht_doelen order by acties desc, doel "
                                 "limit 1")
+    from pipeline.catalogue.site import library_slug
+
     return base + page.path.format(actie=actie, bibliotheek=quote_plus(bibliotheek),
-                                   doel=quote_plus(doel))
+                                   doel=quote_plus(doel), slug=library_slug(bibliotheek))
 
 
 def open_reader_page(context, base: str, db: Path, page: ReaderPage, width: int) -> Any:

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from pipeline.contract import cells, consistency, derive, normalise, validate
+from pipeline.contract import cells, consistency, derive, normalise, reminders, validate
 from pipeline.contract.config import (
     ACTIES,
     BIBLIOTHEKEN,
@@ -106,6 +106,7 @@ def process(snapshot: Snapshot, today: date) -> Outcome:
         findings.add("niet_gedeeld", ACTIES, int(row))
     for row in acts.loc[acts["uitkomst"] == WAITING, "rij"]:
         findings.add("wacht_op_akkoord", ACTIES, int(row))
+    reminders.add_reminders(acts, findings, today, (PUBLISHED, NETWORK, WAITING))
     acts = add_derived_columns(acts, published_libs, today)
 
     frame = findings.frame()

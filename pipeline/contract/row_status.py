@@ -19,15 +19,17 @@ STATUS_COLOURS = (
 )
 
 
-def row_statuses(outcome: Outcome) -> dict[int, str]:
+def row_statuses(outcome: Outcome, site: str | None = None) -> dict[int, str]:
     """OK, Onvolledig: <fields>, Alleen netwerk (, onvolledig: <fields>), Afgekeurd: <reason>,
-    Niet gedeeld or Wacht op akkoord: <what to do>, by sheet row number."""
+    Niet gedeeld or Wacht op akkoord: <what to do>, by sheet row number. With the public
+    address of the readers' site, a published row reads "OK: <the address of its card>"."""
     findings = outcome.findings
     errors = findings[(findings["tabblad"] == ACTIES) & (findings["ernst"] == "fout")]
     reasons = errors.groupby("rij")["bericht"].apply(list).to_dict()
     statuses = {}
-    for row, result, missing in zip(outcome.actions["rij"], outcome.actions["uitkomst"],
-                                    outcome.actions["ontbreekt"]):
+    for row, result, missing, actie_id in zip(outcome.actions["rij"], outcome.actions["uitkomst"],
+                                              outcome.actions["ontbreekt"],
+                                              outcome.actions["actie_id"]):
         if result == WITHHELD:
             status = "Niet gedeeld"
         elif result == WAITING:
@@ -41,9 +43,18 @@ def row_statuses(outcome: Outcome) -> dict[int, str]:
         elif result == PUBLISHED and missing:
             status = "Onvolledig: " + ", ".join(missing)
         else:
-            status = "OK"
+            status = f"OK: {card_address(site, actie_id)}" if site and actie_id else "OK"
         statuses[int(row)] = shorten(status)
     return statuses
+
+
+def card_address(site: str, actie_id: str) -> str:
+    """The action card's address on the readers' site (Datasette's tilde-encoded key)."""
+    from urllib.parse import quote
+
+    from datasette.utils import tilde_encode
+
+    return f"{site.rstrip('/')}/kennisbank/acties/{quote(tilde_encode(str(actie_id)))}"
 
 
 def shorten(text: str) -> str:

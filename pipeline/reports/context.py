@@ -7,7 +7,6 @@ import re
 import sqlite3
 import string
 import unicodedata
-import urllib.parse
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -30,6 +29,7 @@ from pipeline.contract.config import (
 from pipeline.contract.explain import DESCRIPTIVE_TYPES
 from pipeline.contract.findings import example_for
 from pipeline.contract.process import NETWORK, PUBLISHED, REJECTED, WAITING, WITHHELD
+from pipeline.contract.row_status import card_address
 from pipeline.reports.chart import bar_chart
 from pipeline.store.history import History
 
@@ -53,6 +53,8 @@ MAX_FIXED = 25
 MAX_TOP_FINDINGS = 10
 MAX_VOCABULARY = 20
 MAX_NOT_CONTRIBUTED = 40
+MAX_TO_DO = 15
+REMINDER = "resultaten_gevraagd"  # pipeline/contract/reminders.py
 
 
 @dataclass(frozen=True)
@@ -210,9 +212,7 @@ def card_link(row: dict | None) -> str | None:
     address = site_address()
     if not address or not row or row.get("uitkomst") != PUBLISHED or not row.get("actie_id"):
         return None
-    from datasette.utils import tilde_encode
-
-    return f"{address}/kennisbank/acties/{urllib.parse.quote(tilde_encode(str(row['actie_id'])))}"
+    return card_address(address, row["actie_id"])
 
 
 def row_title(f: dict, row: dict | None) -> str:
@@ -293,7 +293,30 @@ def library_counts(rows: list[dict], findings: list[dict]) -> dict[str, Any]:
         "fouten": sum(f["ernst"] == "fout" for f in findings),
         "waarschuwingen": sum(f["ernst"] == "waarschuwing" for f in findings),
         "info": sum(f["ernst"] == "info" for f in findings),
+        "resultaten_gevraagd": sum(f["code"] == REMINDER for f in findings),
     }
+
+
+def to_do(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The library report's "te doen" list, from its row groups: rejected rows first, then
+    actions waiting for their results, then rows with something to complete."""
+    rejected, waiting, rest = [], [], []
+    for g in groups:
+        codes = {m["code"] for m in g["meldingen"]}
+        item = {"rij": g["rij"], "tabblad": g["tabblad"], "titel": g["titel"], "link": g["link"]}
+        if g["fouten"]:
+            rejected.append({**item, "soort": "fout", "tekst": "afgekeurd: los eerst "
+                             + ("de fout" if g["fouten"] == 1 else f"de {g['fouten']} fouten")
+                             + " op"})
+        elif REMINDER in codes:
+            waiting.append({**item, "soort": "info",
+                            "tekst": "afgelopen: vul de resultaten in (wat leverde het op?)"})
+        elif g["waarschuwingen"]:
+            columns = [m["kop"] for m in g["meldingen"] if m["ernst"] == "waarschuwing"
+                       and m["kop"]]
+            rest.append({**item, "soort": "waarschuwing", "tekst": "vul aan: "
+                         + (", ".join(dict.fromkeys(columns)) or "zie hieronder")})
+    return rejected + waiting + rest
 
 
 def fixed_items(fixed: list[dict], before_rows: list[dict]) -> list[dict[str, Any]]:

@@ -124,8 +124,8 @@ def plan_messages(reports: Reports, sender: str, coordinators: list[str],
                   mail_all: bool, quiet: Mapping[str, str] | None = None
                   ) -> tuple[Planned, list[str]]:
     """The messages to send, and what is skipped (for the log): the coordinator report to every
-    coordinator address; each library with open findings (or every library with mail_all) that
-    has an e-mail address gets its own report. A recipient in `quiet` (by library name, or
+    coordinator address; each library with open findings or actions waiting for their results
+    (or every library with mail_all) that has an e-mail address gets its own report. A recipient in `quiet` (by library name, or
     COORDINATOR) is skipped with the reason given there (see mail_log.py). Each message is
     composed (its report files read) only when it is sent or written, so one message at a time
     is in memory."""
@@ -141,7 +141,7 @@ def plan_messages(reports: Reports, sender: str, coordinators: list[str],
     else:
         skipped.append("coördinatoren: KENNISBANK_COORDINATOR_EMAIL is niet gezet")
     for lib in reports.libraries:
-        if not lib.open_findings and not mail_all:
+        if not (lib.open_findings or lib.reminders) and not mail_all:
             skipped.append(f"{lib.naam}: geen open meldingen")
             continue
         to = addresses(lib.email)

@@ -5,8 +5,8 @@ days (7) about the same open items. The coordinators' mail follows the same rule
 findings and the run's counts. ``--mail-all`` and ``kennisbank report --mail`` always send; every
 sent message is recorded (a dry run records nothing).
 
-What counts as "the same open items" is a fingerprint of the latest completed run's errors and
-warnings of the recipient: tab, action id (or row), column, code and value; so a row that moves
+What counts as "the same open items" is a fingerprint of the latest completed run's errors,
+warnings and reminders (an action waiting for its results) of the recipient: tab, action id (or row), column, code and value; so a row that moves
 because another library inserted one above it is no change."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import sqlite_utils
 
 from pipeline import nl
 from pipeline.errors import KennisbankError
+from pipeline.reports.context import REMINDER
 from pipeline.reports.render import COORDINATOR
 from pipeline.store.history import COMPLETED, OPEN_SEVERITIES
 from pipeline.store.load import HISTORY, connect_readonly
@@ -69,8 +70,8 @@ def fingerprints(history_path: Path) -> tuple[str | None, dict[str, str]]:
             return (latest["peildatum"] if latest else None), {}
         findings = conn.execute(
             f"select tabblad, rij, actie_id, bibliotheek, veld, code, waarde from meldingen "
-            f"where run_id = ? and ernst in ({','.join('?' * len(OPEN_SEVERITIES))})",
-            (run["run_id"], *OPEN_SEVERITIES)).fetchall()
+            f"where run_id = ? and (ernst in ({','.join('?' * len(OPEN_SEVERITIES))}) "
+            f"or code = ?)", (run["run_id"], *OPEN_SEVERITIES, REMINDER)).fetchall()
     finally:
         conn.close()
     per_library: dict[str, list] = {}

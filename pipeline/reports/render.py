@@ -33,6 +33,7 @@ from pipeline.reports.context import (
     MAX_FIXED,
     MAX_NOT_CONTRIBUTED,
     MAX_ROW_GROUPS,
+    MAX_TO_DO,
     MAX_TOP_FINDINGS,
     MAX_VOCABULARY,
     ReportFacts,
@@ -50,6 +51,7 @@ from pipeline.reports.context import (
     row_groups,
     row_title,
     run_summary,
+    to_do,
     top_findings,
     vocabulary_candidates,
     vocabulary_examples,
@@ -80,6 +82,7 @@ class LibraryReport:
     email: str | None
     open_findings: int
     subject: str
+    reminders: int = 0              # actions waiting for their results (info findings)
     directory: Path | None = None   # DIR/rapporten/ once written
 
     @property
@@ -304,6 +307,7 @@ def library_context(facts: ReportFacts, name: str, slug: str) -> dict[str, Any]:
         "bibliotheek": name, "run": {**run_summary(facts), "opmerking": None},  # for coordinators
         "tellingen": library_counts(rows, findings),
         "rijen": capped(groups, MAX_ROW_GROUPS),
+        "te_doen": capped(to_do(groups), MAX_TO_DO),
         "opgelost": capped(fixed_items(fixed, h.previous_rows), MAX_FIXED),
         "eerste_run": h.previous is None, "csv": f"{slug}.csv",
         "google": bool(facts.sources.spreadsheet_id),
@@ -318,6 +322,10 @@ def coordinator_subject(context: dict[str, Any]) -> str:
 
 def library_subject(name: str, counts: dict[str, Any], datum: str) -> str:
     n = counts["fouten"] + counts["waarschuwingen"]
+    waiting = counts.get("resultaten_gevraagd", 0)
+    if not n and waiting:
+        return (f"Kennisbank Marketing: {waiting} {'actie wacht' if waiting == 1 else 'acties wachten'}"
+                f" op resultaten voor {name} ({datum})")
     if not n:
         return f"Kennisbank Marketing: alles in orde voor {name} ({datum})"
     return (f"Kennisbank Marketing: {n} {'punt' if n == 1 else 'punten'} om te verbeteren "
@@ -391,6 +399,7 @@ def make_reports(out_dir: Path, folder: Path,
         reports.libraries.append(LibraryReport(
             naam=name, slug=slug, email=emails.get(name),
             open_findings=counts["fouten"] + counts["waarschuwingen"],
+            reminders=counts["resultaten_gevraagd"],
             subject=library_subject(name, counts, context["run"]["datum"])))
     return reports
 
