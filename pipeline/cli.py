@@ -14,9 +14,9 @@ import click
 from pipeline import nl
 from pipeline.errors import KennisbankError
 
-SOURCE_HELP = ("Een .xlsx, .ods, een map met .csv-bestanden per tabblad, een momentopname (.json) "
-               "of een Google Sheet (link of gsheet:SLEUTEL). Zonder --source: het ingebouwde "
-               "fictieve voorbeeld.")
+SOURCE_HELP = ("Een .xlsx, .ods, een map met .csv-bestanden per tabblad, een map met werkmappen "
+               "(.xlsx/.ods, één per bibliotheek), een momentopname (.json) of een Google Sheet "
+               "(link of gsheet:SLEUTEL). Zonder --source: het ingebouwde fictieve voorbeeld.")
 OK, PARTIAL, FAILED = 0, 1, 2
 
 # ------------------------------------------------------------------ options shared by commands
@@ -302,11 +302,15 @@ def check(source: str | None, peildatum: str | None) -> None:
       kennisbank check --source acties.xlsx
     """
     from pipeline.app import check as run_check
+    from pipeline.sources.workbooks import locate
 
     outcome = run_check(source, _today(peildatum))
+    files = outcome.snapshot.source.get("bestanden")
     findings = outcome.findings.sort_values(["tabblad", "rij"], kind="stable")
     for f in findings.itertuples():
-        click.echo(f"[{f.ernst}] {f.tabblad}, rij {f.rij}, {f.kop or '-'}: {f.bericht}")
+        place = locate(files, f.tabblad, f.rij)
+        where = f"{place[0]}, {f.tabblad}, rij {place[1]}" if place else f"{f.tabblad}, rij {f.rij}"
+        click.echo(f"[{f.ernst}] {where}, {f.kop or '-'}: {f.bericht}")
     click.echo(summary(outcome.counts))
     sys.exit(1 if outcome.counts["afgekeurd"] else 0)
 

@@ -4,7 +4,7 @@ the build: the example row is never published."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -169,3 +169,84 @@ def test_a_row_with_only_its_library_or_a_stale_status_is_no_action():
     outcome = process(snapshot, datetime(2026, 12, 2).date())
     assert list(outcome.actions["rij"]) == [2, 5]
     assert list(outcome.actions["uitkomst"]) == ["gepubliceerd", "afgekeurd"]
+
+
+# ------------------------------------------------------------------ a folder of workbooks
+
+VEENWEIDE = "Bibliotheek Veenweide"
+
+
+def filled(path: Path, library: str, row: list, actions: list[dict]) -> Path:
+    """A library's template with its Bibliotheken row and its actions from row 3 on."""
+    CliRunner().invoke(main, ["sheet", "template", "--out", str(path), "--bibliotheek", library])
+    wb = load_workbook(path)
+    for i, value in enumerate(agreed(row), start=1):
+        wb["Bibliotheken"].cell(row=2, column=i, value=value)
+    for r, values in enumerate(actions, start=3):
+        for veld, value in values.items():
+            wb["Acties"].cell(row=r, column=col(veld), value=value)
+    wb.save(path)
+    return path
+
+
+def action(titel: str, **extra) -> dict:
+    return {"titel": titel, "omschrijving": "Een actie.", "doelen": "Leesbevordering",
+            "doelgroepen": "Kinderen (4-12)", "kanalen": "Facebook",
+            "startdatum": datetime(2025, 7, 1), "einddatum": datetime(2025, 8, 31),
+            "budget_eur": 750, "uren": 10, "delen": "openbaar", **extra}
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    folder = tmp_path / "teams-map"
+    folder.mkdir()
+    filled(folder / "duinstreek.xlsx", LIBRARY,
+           [LIBRARY, "Noord-Holland", "Castricum", "https://www.duinstreek.bieb-voorbeeld.nl",
+            None, None, None, None], [action("Strandlezen"), action("Duinwandeling")])
+    filled(folder / "veenweide.xlsx", VEENWEIDE,
+           [VEENWEIDE, "Zuid-Holland", "Alphen aan den Rijn",
+            "https://www.veenweide.bieb-voorbeeld.nl", None, None, None, None],
+           [action("Polderquiz"), action("Lezen in de molen", startdatum="ergens in maart")])
+    (folder / "~$veenweide.xlsx").write_bytes(b"lock file of Excel")  # never read
+    return folder
+
+
+def test_a_folder_of_library_workbooks_builds_one_catalogue(folder, tmp_path):
+    from pipeline.app import build
+
+    result = CliRunner().invoke(main, ["check", "--source", str(folder)])
+    assert result.exit_code == 1  # one row rejected
+    assert [line for line in result.output.splitlines() if line.startswith("[fout]")] == [
+        "[fout] veenweide.xlsx, Acties, rij 4, Startdatum: 'ergens in maart' in 'Startdatum' is "
+        "geen leesbare datum."]
+    built = build(str(folder), tmp_path / "uit", date(2026, 11, 28))
+    counts = built.outcome.counts
+    assert (counts["rijen_gelezen"], counts["gepubliceerd"], counts["afgekeurd"],
+            counts["bibliotheken"], counts["bibliotheken_met_acties"]) == (4, 3, 1, 2, 2)
+    assert sorted(built.outcome.actions["titel"]) == [
+        "Duinwandeling", "Lezen in de molen", "Polderquiz", "Strandlezen"]
+    from pipeline.reports.render import write_reports
+
+    reports = write_reports(tmp_path / "uit")
+    veenweide = next(lib for lib in reports.libraries if lib.naam == VEENWEIDE)
+    assert "in uw bestand veenweide.xlsx." in veenweide.text
+    assert "veenweide.xlsx, Rij 4: Lezen in de molen [Afgekeurd: niet gepubliceerd]" in veenweide.text
+    assert "1. veenweide.xlsx, rij 4 - Lezen in de molen: afgekeurd" in veenweide.text
+
+
+def test_a_damaged_workbook_stops_the_run_and_names_the_file(folder, tmp_path):
+    from pipeline.app import build
+    from pipeline.errors import SourceError
+
+    out = tmp_path / "uit"
+    build(str(folder), out, date(2026, 11, 28))
+    before = (out / "kennisbank.db").read_bytes()
+    (folder / "kapot.xlsx").write_bytes(b"PK\x03\x04 dit is geen werkmap")
+    with pytest.raises(SourceError) as error:
+        build(str(folder), out, date(2026, 11, 29))
+    assert str(error.value).startswith(
+        f"Het bestand 'kapot.xlsx' in de map '{folder}' kan niet worden gelezen: 'kapot.xlsx' "
+        "is geen leesbaar Excel-bestand")
+    assert str(error.value).endswith("Er is niets gepubliceerd of gewijzigd; herstel of "
+                                     "verwijder het bestand en probeer het opnieuw.")
+    assert (out / "kennisbank.db").read_bytes() == before

@@ -31,6 +31,7 @@ from pipeline.contract.findings import example_for
 from pipeline.contract.process import NETWORK, PUBLISHED, REJECTED, WAITING, WITHHELD
 from pipeline.contract.row_status import card_address
 from pipeline.reports.chart import bar_chart
+from pipeline.sources.workbooks import locate
 from pipeline.store.history import History
 
 SEVERITY_ORDER = {severity: i for i, severity in enumerate(nl.SEVERITIES)}
@@ -64,6 +65,12 @@ class Sources:
 
     spreadsheet_id: str | None = None
     tab_ids: dict[str, int] | None = None
+    files: tuple[dict[str, Any], ...] = ()  # a folder of workbooks: where each file's rows are
+
+    def place(self, tab: str, row: int | None) -> tuple[str | None, int | None]:
+        """The file (for a folder of workbooks, else None) and the row number to show."""
+        found = locate(list(self.files), tab, row)
+        return found if found else (None, row)
 
     def link(self, tab: str, row: int | None) -> str | None:
         if not self.spreadsheet_id or row is None or not self.tab_ids:
@@ -237,7 +244,9 @@ def row_groups(findings: list[dict], rows: list[dict], sources: Sources,
         row = by_rij.get(f["rij"]) if f["tabblad"] == ACTIES else None
         if key not in groups:
             label, css = row_status(row, f["tabblad"])
+            bestand, shown = sources.place(f["tabblad"], f["rij"])
             groups[key] = {"tabblad": f["tabblad"], "rij": f["rij"], "titel": row_title(f, row),
+                           "bestand": bestand, "rij_getoond": shown,
                            "status": label, "status_class": css, "actie_id": f["actie_id"],
                            "link": sources.link(f["tabblad"], f["rij"]),
                            "kaart": card_link(row), "meldingen": []}
@@ -303,7 +312,8 @@ def to_do(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rejected, waiting, rest = [], [], []
     for g in groups:
         codes = {m["code"] for m in g["meldingen"]}
-        item = {"rij": g["rij"], "tabblad": g["tabblad"], "titel": g["titel"], "link": g["link"]}
+        item = {"rij": g["rij"], "tabblad": g["tabblad"], "titel": g["titel"], "link": g["link"],
+                "bestand": g["bestand"], "rij_getoond": g["rij_getoond"]}
         if g["fouten"]:
             rejected.append({**item, "soort": "fout", "tekst": "afgekeurd: los eerst "
                              + ("de fout" if g["fouten"] == 1 else f"de {g['fouten']} fouten")

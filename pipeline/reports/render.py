@@ -236,7 +236,7 @@ def sources_of(data: Mapping[str, Any]) -> Sources:
         if tab.get("tab_id") is not None:
             tab_ids.setdefault(tab["titel"], tab["tab_id"])
     key = source.get("spreadsheet_id") if source.get("soort") == "google" else None
-    return Sources(key, tab_ids or None)
+    return Sources(key, tab_ids or None, tuple(source.get("bestanden") or ()))
 
 
 # ------------------------------------------------------------------ contexts
@@ -308,6 +308,8 @@ def library_context(facts: ReportFacts, name: str, slug: str) -> dict[str, Any]:
         "tellingen": library_counts(rows, findings),
         "rijen": capped(groups, MAX_ROW_GROUPS),
         "te_doen": capped(to_do(groups), MAX_TO_DO),
+        "bestanden": sorted({place[0] for r in rows
+                             if (place := facts.sources.place(ACTIES, r["rij"]))[0]}),
         "opgelost": capped(fixed_items(fixed, h.previous_rows), MAX_FIXED),
         "eerste_run": h.previous is None, "csv": f"{slug}.csv",
         "google": bool(facts.sources.spreadsheet_id),

@@ -1,8 +1,8 @@
 """Fetch: read a source into a Snapshot. The only stage that touches the outside world.
 
 Sources: a Google Sheet (URL or ``gsheet:KEY``, see gsheet.py), an .xlsx/.xlsm, an .ods, a folder
-of .csv files named after the tabs, a snapshot .json of an earlier run, or nothing: the embedded
-sample workbook. Local files produce the same shape as the Google Sheets API under
+of .csv files named after the tabs, a folder of workbooks (one per library, see workbooks.py), a
+snapshot .json of an earlier run, or nothing: the embedded sample workbook. Local files produce the same shape as the Google Sheets API under
 UNFORMATTED_VALUE + SERIAL_NUMBER: numbers as numbers, date cells as serial day counts.
 """
 
@@ -49,6 +49,10 @@ def read_source(source: str | None) -> Snapshot:
         raise SourceError(f"De bron '{source}' bestaat niet.")
     suffix = path.suffix.casefold()
     if path.is_dir():
+        from pipeline.sources.workbooks import read_workbook_folder, workbooks_in
+
+        if workbooks_in(path) and not list(path.glob("*.csv")):
+            return read_workbook_folder(path, read_workbook, READ_TABS)
         return read_csv_folder(path)
     if suffix == ".csv":
         return read_csv_folder(path.parent)
@@ -110,6 +114,11 @@ def to_cell(value: Any) -> Cell:
     if hasattr(value, "to_pydatetime"):  # pandas Timestamp
         return to_cell(value.to_pydatetime())
     return str(value)
+
+
+def read_workbook(path: Path) -> Snapshot:
+    """An .xlsx, .xlsm or .ods file."""
+    return read_ods(path) if path.suffix.casefold() == ".ods" else read_xlsx(path)
 
 
 def read_xlsx(path: Path) -> Snapshot:
