@@ -6,7 +6,8 @@
    the same raw strings into one table, and `sqlite-utils insert --csv` of the same rows.
 2. Catalogue: `kennisbank serve` over HTTP on 127.0.0.1, p50/p95 per page (table with its
    facets as HTML and JSON, a filtered page, a search, action cards, the home page, every canned
-   query; the table page once more with the usage log written to a file, issue 14), and the
+   query (its first page of 50 rows; stock gets the same SQL and shows its whole answer, and
+   each page's p95 is judged against stock's: "vraag <naam>: p95 ≤ stock"); the table page once more with the usage log written to a file, issue 14), and the
    same URLs on stock `datasette serve -i` (default settings, no plugins) of the
    same file, as the reference; whether every configured facet came back.
 3. Load: 8 and 32 concurrent readers (threads, one keep-alive connection each, loopback only,
