@@ -444,6 +444,8 @@ READER_PAGES = [
     ReaderPage("kosten-per-nieuw-lid-doel", "/kennisbank/kosten_per_nieuw_lid?doel={doel}",
                results=QUERY_ROWS),
     ReaderPage("kosten-per-deelnemer", "/kennisbank/kosten_per_deelnemer", results=QUERY_ROWS),
+    ReaderPage("kosten-per-deelnemer-pagina-2", "/kennisbank/kosten_per_deelnemer?_pagina=2",
+               results=QUERY_ROWS),
     ReaderPage("doelen-vergeleken", "/kennisbank/doelen_vergeleken", results=QUERY_ROWS),
     ReaderPage("kanalen-vergeleken", "/kennisbank/kanalen_vergeleken", results=QUERY_ROWS),
     ReaderPage("acties-van-bibliotheek-leeg", "/kennisbank/acties_van_bibliotheek"),

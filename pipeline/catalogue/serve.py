@@ -101,11 +101,20 @@ def build_metadata() -> dict[str, Any]:
     for table, tab in (("acties", "Acties"), ("bibliotheken", "Bibliotheken")):
         columns = tables[table].setdefault("columns", {})
         tables[table]["columns"] = {**column_descriptions(tab), **columns}
-    metadata["databases"]["kennisbank"]["queries"] = _read_yaml(QUERIES)
+    metadata["databases"]["kennisbank"]["queries"] = paged_queries(_read_yaml(QUERIES))
     metadata["plugins"] = _read_yaml(SITE)["plugins"]
     with_hourly_rate(metadata["databases"]["kennisbank"])
     dutch_chart_menus(metadata["plugins"].get("datasette-dashboards") or {})
     return metadata
+
+
+def paged_queries(queries: dict[str, Any]) -> dict[str, Any]:
+    """The canned questions with the page's limit in their SQL (pipeline/catalogue/paging.py)."""
+    from pipeline.catalogue.paging import paged_sql
+
+    for query in queries.values():
+        query["sql"] = paged_sql(query["sql"])
+    return queries
 
 
 def with_hourly_rate(database: dict[str, Any]) -> None:

@@ -17,9 +17,10 @@ datasette/default_*.py), each registered by its own `datasette` entry point in p
 - comparisons:   OR within a list facet; how many actions a cost ordering or ranking leaves out
 - error_pages:   error pages in Dutch, in the site's style and with a search box
 - library_profile: a library's own page at /bibliotheek/<naam>
+- query_pages:   the canned questions one page of rows at a time, downloads complete
 """
 
 PLUGINS = ("requirements", "file_swap", "facet_counts", "sql_functions", "dutch_pages",
            "table_cells", "csv_download", "chart_access", "no_access_log",
            "usage_log", "feedback", "search", "comparisons", "error_pages",
-           "library_profile")
+           "library_profile", "query_pages")
