@@ -78,9 +78,23 @@ def test_readme_points_to_deploy_in_its_production_section():
 
 def test_coordinators_guide_covers_its_topics():
     text = guide("handleiding-coordinatoren.md")
+    for needle in ["coordinatoren.html", "Keuzelijsten", "vocabularies.yml", "Delen",
+                   "terugtrekken", "beheer.db", "(handleiding-beheer.md)", "`openbaar`",
+                   "`netwerk`", "(gebruiksvoorwaarden.md)", "kennisbank sheet template",
+                   "kennisbank gebruik", "kennisbank evaluatie", "(evaluatie.md)"]:
+        assert needle in text, needle
+    for server_work in ["chmod", "systemctl", "sqlite3", "journalctl", "crontab", "export "]:
+        assert server_work not in text, server_work
+
+
+def test_administrators_guide_covers_the_server_work():
+    text = guide("handleiding-beheer.md")
+    assert text.startswith("# Handleiding voor beheerders\n")
     for needle in ["kennisbank sheet init", "GOOGLE_APPLICATION_CREDENTIALS", "kennisbank run",
-                   "systemd", "coordinatoren.html", "Keuzelijsten", "vocabularies.yml",
-                   "Delen", "terugtrekken", "beheer.db", "--write-back"]:
+                   "systemd", "--write-back", "kennisbank-serve.service", "sqlite3", "chmod",
+                   "kennisbank deploy prepare", "kennisbank gebruik", "kennisbank evaluatie",
+                   "kennisbank sheet template", "datasette hash-password",
+                   "(handleiding-coordinatoren.md)"]:
         assert needle in text, needle
 
 
