@@ -52,7 +52,7 @@ fuzz: install ## Long robustness run (~45 min): many more fuzzed sheets, damaged
 sample: install ## Regenerate the embedded sample workbook (fictional data)
 	$(BIN)/python -m tools.sample.workbook pipeline/data/voorbeeld-kennisbank.xlsx
 
-docs: install ## Regenerate the field, vocabulary and findings lists and the terms' settings in docs/ from schemas/
+docs: install ## Regenerate the field, vocabulary and findings lists, the selection options of the requirements and the terms' settings in docs/ from schemas/
 	$(BIN)/python -m pipeline.contract.guide
 	$(BIN)/python -m pipeline.catalogue.terms
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from helpers import ROOT
+from pipeline.catalogue import selection, site
 from pipeline.contract import guide as docs
 from pipeline.contract.config import load_fields, load_messages, load_vocabularies
 
@@ -77,9 +78,23 @@ def test_readme_points_to_deploy_in_its_production_section():
 
 def test_coordinators_guide_covers_its_topics():
     text = guide("handleiding-coordinatoren.md")
+    for needle in ["coordinatoren.html", "Keuzelijsten", "vocabularies.yml", "Delen",
+                   "terugtrekken", "beheer.db", "(handleiding-beheer.md)", "`openbaar`",
+                   "`netwerk`", "(gebruiksvoorwaarden.md)", "kennisbank sheet template",
+                   "kennisbank gebruik", "kennisbank evaluatie", "(evaluatie.md)"]:
+        assert needle in text, needle
+    for server_work in ["chmod", "systemctl", "sqlite3", "journalctl", "crontab", "export "]:
+        assert server_work not in text, server_work
+
+
+def test_administrators_guide_covers_the_server_work():
+    text = guide("handleiding-beheer.md")
+    assert text.startswith("# Handleiding voor beheerders\n")
     for needle in ["kennisbank sheet init", "GOOGLE_APPLICATION_CREDENTIALS", "kennisbank run",
-                   "systemd", "coordinatoren.html", "Keuzelijsten", "vocabularies.yml",
-                   "Delen", "terugtrekken", "beheer.db", "--write-back"]:
+                   "systemd", "--write-back", "kennisbank-serve.service", "sqlite3", "chmod",
+                   "kennisbank deploy prepare", "kennisbank gebruik", "kennisbank evaluatie",
+                   "kennisbank sheet template", "datasette hash-password",
+                   "(handleiding-coordinatoren.md)"]:
         assert needle in text, needle
 
 
@@ -111,3 +126,31 @@ def test_the_targets_in_the_evaluation_guide_are_up_to_date():
         "docs/evaluatie.md is verouderd: make docs")
     assert "| 2. Willen de bibliotheken de kennisbank samen vullen? | Aangemelde bibliotheken " \
            "die meedoen | minstens 75% |" in current
+
+
+def test_the_selection_options_in_the_requirements_are_up_to_date():
+    current = docs.REQUIREMENTS.read_text(encoding="utf-8")
+    assert docs.render(current, docs.requirement_blocks) == current, (
+        "docs/functionele-eisen.md is verouderd: make docs")
+    assert "[functionele-eisen.md](functionele-eisen.md)" in guide("uitrolplan.md")
+
+
+def test_every_facet_canned_question_and_sort_of_the_site_is_a_requirement():
+    text = guide("functionele-eisen.md")
+    names = site.labels()
+    for _kind, column in selection.facets():
+        assert f"| Filter **{names[column]}** (`{column}`): " in text, column
+    assert [c for _k, c in selection.facets()] == [
+        "doelen", "doelgroepen", "kanalen", "kanaalgroepen", "doel_behaald", "budget_klasse",
+        "jaar", "provincie", "bibliotheek", "startdatum"]
+    for name, spec in selection.queries().items():
+        assert f"Vaste vraag **{spec['title']}** (`{name}`): " in text, name
+    for sort in site.site_config()["sorteringen"]:
+        assert f"Sorteren: **{sort['label']}** " in text, sort["label"]
+    for address in ["/", "/kennisbank/acties", "/wat-werkte", "/voorwaarden", "/privacy",
+                    "/-/dashboards/cijfers", "/bibliotheek/<naam>", "/kennisbank/kaart"]:
+        assert f"(`{address}`): " in text, address
+    ids = re.findall(r"^\| (FE-[A-Z]?\d\d) \| (bijdrager|lezer|coördinator|beheerder) \|.*\|  \|$",
+                     text, re.M)
+    assert len(ids) == len({i for i, _ in ids}) == 16 + 10 + 7 + 8 + 10
+    assert {user for _, user in ids} == {"bijdrager", "lezer", "coördinator", "beheerder"}

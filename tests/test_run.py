@@ -1,6 +1,7 @@
 """`kennisbank run` for unattended use: exactly one log line with a timestamp, a non-zero exit on
-failure, never two runs at once, never a secret in the output; and the example cron, systemd
-and CI files call it with options the command really has."""
+failure, never two runs at once, never a secret in the output; the example cron, systemd
+and CI files call it with options the command really has; and the systemd serving unit serves
+what the run builds, so a withdrawn action leaves the site at the next run."""
 
 from __future__ import annotations
 
@@ -9,16 +10,20 @@ import json
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from datasette.utils import tilde_encode
 
-from helpers import KLEIN_DIR, ROOT
+from helpers import KLEIN_DIR, ROOT, get, start_serve, stop, wait_for
 from pipeline.cli import main, run
+from pipeline.cli import serve as serve_command
 from pipeline.redact import log_line
 from pipeline.store.lock import run_lock
 
@@ -189,13 +194,14 @@ def test_systemd_service_and_timer():
 def test_systemd_units_verify(tmp_path):
     """systemd's own check, with ExecStart pointing at this installation's kennisbank."""
     here = os.path.join(os.path.dirname(sys.executable), "kennisbank")
-    service = (DEPLOY / "systemd" / "kennisbank-run.service").read_text()
-    (tmp_path / "kennisbank-run.service").write_text(
-        service.replace("/opt/kennisbank/.venv/bin/kennisbank", here))
+    for name in ("kennisbank-run.service", "kennisbank-serve.service"):
+        service = (DEPLOY / "systemd" / name).read_text()
+        (tmp_path / name).write_text(service.replace("/opt/kennisbank/.venv/bin/kennisbank", here))
     (tmp_path / "kennisbank-run.timer").write_bytes(
         (DEPLOY / "systemd" / "kennisbank-run.timer").read_bytes())
     done = subprocess.run(["systemd-analyze", "verify", "--man=no",
                            str(tmp_path / "kennisbank-run.service"),
+                           str(tmp_path / "kennisbank-serve.service"),
                            str(tmp_path / "kennisbank-run.timer")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stderr == "", done.stderr
@@ -231,3 +237,71 @@ def test_ci_workflow_runs_on_a_schedule_with_secrets():
     args = shlex.split(prepare[0])
     from pipeline.cli import deploy_prepare
     deploy_prepare.make_context("prepare", args[args.index("prepare") + 1:])
+
+
+HARDENING = ("User", "Group", "UMask", "NoNewPrivileges", "ProtectSystem", "ProtectHome",
+             "PrivateTmp", "PrivateDevices", "ProtectKernelTunables", "ProtectControlGroups",
+             "RestrictSUIDSGID", "EnvironmentFile", "WorkingDirectory")
+
+
+def test_systemd_serving_unit_serves_what_the_run_unit_builds():
+    units = {}
+    for name in ("kennisbank-run.service", "kennisbank-serve.service"):
+        units[name] = configparser.ConfigParser(strict=False, interpolation=None)
+        units[name].read(DEPLOY / "systemd" / name)
+    run, serve = units["kennisbank-run.service"], units["kennisbank-serve.service"]
+    assert serve["Service"]["Type"] == "simple"
+    assert serve["Service"]["Restart"] == "on-failure"
+    assert serve["Install"]["WantedBy"] == "multi-user.target"
+    for key in HARDENING:  # hardened like the run unit
+        assert serve["Service"][key] == run["Service"][key], key
+    assert "StateDirectory" not in serve["Service"]  # /var/lib/kennisbank stays read-only
+    argv = shlex.split(serve["Service"]["ExecStart"])
+    assert argv[0] == "/opt/kennisbank/.venv/bin/kennisbank" and argv[1] == "serve"
+    out = run["Service"]["Environment"].split("=", 1)[1]  # KENNISBANK_OUT of the run
+    assert argv[2:] == ["--db", f"{out}/kennisbank.db", "--port", "8001"]
+    known = {opt for param in serve_command.params for opt in param.opts}
+    assert {"--db", "--port"} <= known
+    text = (DEPLOY / "systemd" / "kennisbank-serve.service").read_text()
+    assert "PASSWORD" not in text and "API_KEY" not in text
+
+
+def test_a_withdrawn_action_leaves_the_served_catalogue_at_the_next_run(tmp_path):
+    """The systemd/cron route: `kennisbank serve` keeps running while the scheduled
+    `kennisbank run` rebuilds; an action set to Delen nee is gone after that run."""
+    source = Path(shutil.copytree(KLEIN_DIR, tmp_path / "sheet"))
+    out = tmp_path / "uitvoer"
+    args = [os.path.join(os.path.dirname(sys.executable), "kennisbank"), "run", "--source",
+            str(source), "--out", str(out), "--peildatum", "2026-11-28"]
+
+    def scheduled_run() -> str:
+        done = subprocess.run(args, capture_output=True, text=True, env=clean_env(), timeout=120)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        return one_line(done.stdout)
+
+    def served() -> list[str]:
+        status, body = get(port, "/kennisbank/acties.json?_shape=array&_col=titel&_sort=titel")
+        assert status == 200, body
+        return [row["titel"] for row in json.loads(body)]
+
+    assert "2 gepubliceerd" in scheduled_run()
+    proc, port = start_serve(out / "kennisbank.db")
+    try:
+        assert served() == ["Digitaal Café", "Kinderboekenweek 2024"]
+        [card] = [r["actie_id"] for r in json.loads(get(
+            port, "/kennisbank/acties.json?_shape=array&titel=Digitaal%20Caf%C3%A9")[1])]
+        assert get(port, f"/kennisbank/acties/{tilde_encode(card)}.json")[0] == 200
+
+        sheet = source / "Acties.csv"
+        lines = sheet.read_text(encoding="utf-8").split("\n")
+        [at] = [i for i, line in enumerate(lines) if line.startswith("HLM-1;bibliotheek  veenweide;")]
+        assert lines[at].count(";openbaar;") == 1
+        lines[at] = lines[at].replace(";openbaar;", ";nee;")
+        sheet.write_text("\n".join(lines), encoding="utf-8")
+        assert "1 gepubliceerd" in scheduled_run()
+
+        assert wait_for(lambda: served() == ["Kinderboekenweek 2024"], "the new catalogue")
+        assert get(port, f"/kennisbank/acties/{tilde_encode(card)}.json")[0] == 404
+        assert proc.poll() is None  # the same server, never restarted
+    finally:
+        stop(proc, group=True)

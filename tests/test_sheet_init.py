@@ -137,12 +137,12 @@ def test_every_header_has_a_dutch_note_explaining_the_field():
         f"{links.beschrijving}\n{NIVEAU['optioneel']}\n"
         "Invullen: een of meer links die beginnen met http:// of https://.\n"
         f"{LINK_RULE}\n"
-        "Bijvoorbeeld: https://www.bibliotheek.nl/actie\n"
+        "Bijvoorbeeld: https://www.duinstreek.voorbeeld.nl/voorleesfeest\n"
         "Ook herkend als kop: " + ", ".join(links.aliassen) + ".")
     contact = ACTIES[col("contact_email")]
     assert found[(0, 0, col("contact_email"))] == (
         f"{contact.beschrijving}\n{NIVEAU['optioneel']}\nInvullen: een e-mailadres.\n"
-        "Bijvoorbeeld: marketing@bibliotheek.nl\n"
+        "Bijvoorbeeld: marketing@duinstreek.voorbeeld.nl\n"
         "Dit veld komt niet in de openbare kennisbank.\n"
         "Ook herkend als kop: " + ", ".join(contact.aliassen) + ".")
     actie_id = ACTIES[col("actie_id")]

@@ -1,7 +1,8 @@
 """The generated parts of docs/handleiding-bibliotheken.md: how several values share a cell, the
 columns of each tab, the vocabularies and the findings, made from schemas/ (the texts through
 explain.py, as in the sheet) so the guide never drifts from the contract. Also the targets in
-docs/evaluatie.md (from schemas/evaluatie.yml, see pipeline/reports/evaluation.py).
+docs/evaluatie.md (from schemas/evaluatie.yml, see pipeline/reports/evaluation.py), and the
+selection options in docs/functionele-eisen.md (pipeline/catalogue/selection.py).
 
     python -m pipeline.contract.guide            # rewrite the generated blocks (make docs)
     python -m pipeline.contract.guide --check    # exit 1 when the guide is out of date (the tests do this)
@@ -30,6 +31,7 @@ from pipeline.contract.findings import SEVERITIES
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "handleiding-bibliotheken.md"
 EVALUATION = ROOT / "docs" / "evaluatie.md"
+REQUIREMENTS = ROOT / "docs" / "functionele-eisen.md"
 BLOCKS = ("schrijfwijzen", "velden", "keuzelijsten", "meldingen")
 
 PLACEHOLDERS = {"kop": "kolom", "waarde": "waarde", "voorbeeld": "voorbeeld", "datum": "datum",
@@ -144,6 +146,17 @@ def evaluation_blocks() -> dict[str, str]:
     return {"streefwaarden": targets_block()}
 
 
+def requirement_blocks() -> dict[str, str]:
+    from pipeline.catalogue.selection import blocks as selection_blocks
+
+    return selection_blocks()
+
+
+def documents() -> list[tuple[Path, Callable[[], dict[str, str]]]]:
+    """Every document with generated blocks, and what makes them."""
+    return [(GUIDE, blocks), (EVALUATION, evaluation_blocks), (REQUIREMENTS, requirement_blocks)]
+
+
 def render(text: str, made: Callable[[], dict[str, str]] = blocks) -> str:
     """The guide with every generated block replaced by its current content."""
     for name, content in made().items():
@@ -170,4 +183,4 @@ def main(argv: list[str], guide: Path = GUIDE,
 
 
 if __name__ == "__main__":
-    sys.exit(max(main(sys.argv[1:]), main(sys.argv[1:], EVALUATION, evaluation_blocks)))
+    sys.exit(max(main(sys.argv[1:], path, made) for path, made in documents()))

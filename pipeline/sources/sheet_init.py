@@ -323,8 +323,8 @@ def toelichting_rows(fields: Mapping[str, tuple[Field, ...]],
         [],
         ["1. Zet elke marketingactie op een eigen rij in het tabblad Acties. Laat de kopregel "
          "staan zoals hij is; de opmerking bij elke kop legt het veld uit."],
-        ["2. Zet uw bibliotheek eerst in het tabblad Bibliotheken en gebruik in Acties precies "
-         "dezelfde naam."],
+        ["2. Uw bibliotheek staat in het tabblad Bibliotheken; staat ze er niet, vraag de "
+         "coördinatoren haar toe te voegen. Gebruik in Acties precies dezelfde naam."],
         ["3. Kolommen met een keuzemenu gebruiken de keuzelijsten. " + explain.list_rule()],
         ["4. " + explain.writing_tips()],
         ["5. Kies in de kolom Delen wie een actie ziet: openbaar (iedereen), netwerk (alleen de "
