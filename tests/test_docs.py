@@ -13,7 +13,8 @@ from pipeline.catalogue import selection, site
 from pipeline.contract import guide as docs
 from pipeline.contract.config import load_fields, load_messages, load_vocabularies
 
-GUIDES = ["handleiding-bibliotheken.md", "handleiding-coordinatoren.md", "uitrolplan.md"]
+GUIDES = ["handleiding-bibliotheken.md", "handleiding-coordinatoren.md", "handleiding-beheer.md",
+          "functionele-eisen.md", "uitrolplan.md"]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
