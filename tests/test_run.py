@@ -239,6 +239,42 @@ def test_ci_workflow_runs_on_a_schedule_with_secrets():
     deploy_prepare.make_context("prepare", args[args.index("prepare") + 1:])
 
 
+def test_ci_workflow_redeploys_every_container_route_when_the_catalogue_changed(tmp_path):
+    """Cloud Run and Fly get the new catalogue after a run that changed it (a withdrawn action
+    too), and nothing after a run that did not; the check itself is run here as bash."""
+    workflow = yaml.safe_load((DEPLOY / "github" / "kennisbank-run.yml").read_text())
+    steps = workflow["jobs"]["run"]["steps"]
+    names = [step.get("name") for step in steps]
+    deploys = [step for step in steps if "gcloud run deploy" in step.get("run", "")
+               or "flyctl deploy output/container" in step.get("run", "")]
+    assert len(deploys) == 2
+    changed = "steps.gewijzigd.outputs.kennisbank == 'gewijzigd'"
+    for step in steps[names.index("Containermap maken"):]:
+        if step["name"] != "Inloggegevens verwijderen":
+            assert changed in step["if"], step["name"]
+    assert names.index("Vorige kennisbank onthouden") < names.index("Run") < names.index(
+        "Gewijzigd?") < names.index("Containermap maken")
+
+    remember = next(s for s in steps if s.get("name") == "Vorige kennisbank onthouden")["run"]
+    check = next(s for s in steps if s.get("id") == "gewijzigd")["run"]
+    (tmp_path / "output").mkdir()
+
+    def night(change) -> str:
+        env = {"PATH": os.environ["PATH"], "RUNNER_TEMP": str(tmp_path),
+               "GITHUB_OUTPUT": str(tmp_path / "uitvoer")}
+        (tmp_path / "uitvoer").write_text("")
+        subprocess.run(["bash", "-c", remember], cwd=tmp_path, env=env, check=True)
+        change()
+        subprocess.run(["bash", "-c", check], cwd=tmp_path, env=env, check=True)
+        return (tmp_path / "uitvoer").read_text()
+
+    db = tmp_path / "output" / "kennisbank.db"
+    assert night(lambda: db.write_bytes(b"eerste")) == "kennisbank=gewijzigd\n"  # none before
+    assert night(lambda: None) == "kennisbank=ongewijzigd\n"
+    assert night(lambda: db.write_bytes(b"zonder de teruggetrokken actie")) == \
+        "kennisbank=gewijzigd\n"
+
+
 HARDENING = ("User", "Group", "UMask", "NoNewPrivileges", "ProtectSystem", "ProtectHome",
              "PrivateTmp", "PrivateDevices", "ProtectKernelTunables", "ProtectControlGroups",
              "RestrictSUIDSGID", "EnvironmentFile", "WorkingDirectory")
