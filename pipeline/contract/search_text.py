@@ -23,7 +23,7 @@ from typing import Iterable
 
 import snowballstemmer
 
-from pipeline.contract.config import load_vocabularies, match_key
+from pipeline.contract.config import ACTIES, load_fields, load_vocabularies, match_key
 
 CONCEPT_PREFIX = "kb"  # concept tokens: "kb" + the label's match key, e.g. kbjongeren1218
 _WORD = re.compile(r"[^\W_]+")
@@ -159,6 +159,11 @@ def query(text: str, lexicon: frozenset[str] = frozenset()) -> str:
     parts are ("voorlees", as in "voorlezen"). '""' when nothing is searchable."""
     words, ends = analyse(text)
     folded = folded_words(text)
+    whole = matches(words, ends, 0) if words else []
+    if whole and whole[0][0] == len(words) and whole[0][1] <= tag_concepts():
+        # The reader typed a vocabulary term and nothing else (a goal, an audience, a channel,
+        # a campaign, or one of their synonyms): the actions tagged with it, exactly the facet.
+        return f"{TAG_COLUMN} : (" + " OR ".join(sorted(whole[0][1])) + ")"
     groups: list[str] = []
     start = 0
     while start < len(words):
@@ -176,7 +181,23 @@ def query(text: str, lexicon: frozenset[str] = frozenset()) -> str:
     return " AND ".join(groups) or '""'
 
 
+# The action's fields whose values are the index's tags (pipeline/store/load.py, the column
+# TAG_COLUMN): a term of their vocabularies typed alone is searched as the tag.
+TAG_FIELDS = ["doelen", "doelgroepen", "kanalen", "landelijke_campagne", "bibliotheek",
+              "functies", "aanbod"]
+
+
+@cache
+def tag_concepts() -> frozenset[str]:
+    """The concept tokens of every label of the tag fields' vocabularies."""
+    vocabularies = load_vocabularies()
+    names = {f.keuzelijst for f in load_fields()[ACTIES] if f.veld in TAG_FIELDS and f.keuzelijst}
+    return frozenset(concept(label) for name in names if name in vocabularies
+                     for label in vocabularies[name].labels)
+
+
 MIN_PART = 3  # letters of each part of a compound
+TAG_COLUMN = "labels"  # the index's column of the tags (pipeline/store/load.py)
 
 
 def compound_head(word: str, lexicon: frozenset[str]) -> str | None:

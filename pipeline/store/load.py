@@ -41,8 +41,7 @@ LEADING = ["actie_id", "titel", "bibliotheek", "provincie", "startdatum", "eindd
 # The search index (SEARCH_TABLE, FTS5): per action its title, its tags and its other text, as
 # pipeline/contract/search_text.py normalises them; its rowid is the action's rowid.
 SEARCH_TABLE = "acties_zoeken"
-SEARCH_TAGS = ["doelen", "doelgroepen", "kanalen", "landelijke_campagne", "bibliotheek",
-               "functies", "aanbod"]
+SEARCH_TAGS = search_text.TAG_FIELDS
 SEARCH_TEXT = ["omschrijving", "aanleiding", "meetbaar_doel", "resultaten_toelichting",
                "wat_werkte", "wat_werkte_niet", "tip", "partners", "vestigingen"]
 NO_TAG = "Geen"  # "no national campaign" / "no offer" is not something to search for
