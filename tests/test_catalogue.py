@@ -120,3 +120,91 @@ def test_readers_asking_the_same_filtered_facets_at_once_share_one_count(catalog
     results = [r.json()["facet_results"] for r in responses]
     assert all(found == results[0] for found in results)
     assert facet_counts(responses[0].json(), "provincie") == {"Noord-Holland": 1}
+
+
+def test_the_catalogue_ships_the_facet_counts_of_the_whole_table(catalogue):
+    import sqlite3
+
+    with sqlite3.connect(catalogue) as conn:
+        shipped = {(kind, column): json.loads(rows) for kind, column, rows in conn.execute(
+            "select soort, kolom, tellingen from facet_tellingen order by soort, kolom")}
+    assert sorted(shipped) == [
+        ("array", "doelen"), ("array", "doelgroepen"), ("array", "kanaalgroepen"),
+        ("array", "kanalen"), ("column", "bibliotheek"), ("column", "budget_klasse"),
+        ("column", "doel_behaald"), ("column", "jaar"), ("column", "provincie"),
+        ("date", "startdatum")]
+    assert shipped[("column", "jaar")] == [[2024, 2]]
+    assert shipped[("date", "startdatum")] == [["2024-02-01", 1], ["2024-10-02", 1]]
+    assert shipped[("array", "kanalen")] == [["Facebook", 1], ["Instagram", 1],
+                                             ["Lokale pers", 1], ["Poster en flyer", 1]]
+    tables = get(catalogue, "/kennisbank.json").json()["tables"]
+    assert next(t for t in tables if t["name"] == "facet_tellingen")["hidden"] is True
+    assert next(t for t in tables if t["name"] == "catalogus")["hidden"] is True
+
+
+def test_the_catalogue_ships_its_table_counts_and_fingerprint(catalogue, tmp_path):
+    """Every table's rows counted at build time, and a fingerprint for Datasette's hash: a
+    server serves them from the file (a copy with other stored numbers shows those)."""
+    import re
+    import shutil
+    import sqlite3
+
+    with sqlite3.connect(catalogue) as conn:
+        stored = dict(conn.execute("select sleutel, waarde from catalogus"))
+        names = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")]
+        actual = {n: conn.execute(f"select count(*) from [{n}]").fetchone()[0] for n in names}
+    assert sorted(stored) == ["kenmerk", "tabellen"]
+    assert re.fullmatch(r"[0-9a-f]{64}", stored["kenmerk"])
+    assert json.loads(stored["tabellen"]) == actual
+    assert actual["acties"] == 2 and actual["catalogus"] == 2
+
+    changed = tmp_path / "veranderd" / "kennisbank.db"
+    changed.parent.mkdir()
+    shutil.copyfile(catalogue, changed)
+    with sqlite3.connect(changed) as conn:
+        conn.execute("update catalogus set waarde = ? where sleutel = 'tabellen'",
+                     [json.dumps({**actual, "bibliotheken": 41})])
+
+    async def served(db):
+        ds = make_datasette(db)
+        await ds.invoke_startup()
+        tables = (await ds.client.get("/kennisbank.json")).json()["tables"]
+        databases = (await ds.client.get("/-/databases.json")).json()
+        return {t["name"]: t["count"] for t in tables}, databases[0]["hash"]
+
+    counts, fingerprint = asyncio.run(served(catalogue))
+    assert counts["bibliotheken"] == actual["bibliotheken"] and fingerprint == stored["kenmerk"]
+    counts, _ = asyncio.run(served(changed))
+    assert counts["bibliotheken"] == 41 and counts["acties"] == 2
+
+
+def test_the_server_answers_from_the_shipped_counts_and_counts_what_a_file_lacks(
+        catalogue, tmp_path):
+    """A copy whose shipped counts were changed is served with the changed numbers (they are
+    read, not counted again); a copy without them is counted, with the same result."""
+    import shutil
+    import sqlite3
+
+    changed, without = tmp_path / "veranderd" / "kennisbank.db", tmp_path / "zonder" / "kennisbank.db"
+    changed.parent.mkdir()
+    without.parent.mkdir()
+    shutil.copyfile(catalogue, changed)
+    shutil.copyfile(catalogue, without)
+    with sqlite3.connect(changed) as conn:
+        conn.execute("update facet_tellingen set tellingen = ? where kolom = 'provincie'",
+                     [json.dumps([["Noord-Holland", 7], ["Zuid-Holland", 5]])])
+    with sqlite3.connect(without) as conn:
+        conn.execute("drop table facet_tellingen")
+
+    async def facets_of(db):
+        ds = make_datasette(db)
+        await ds.invoke_startup()
+        return (await ds.client.get("/kennisbank/acties.json")).json()["facet_results"]
+
+    assert facet_counts({"facet_results": asyncio.run(facets_of(changed))}, "provincie") == {
+        "Noord-Holland": 7, "Zuid-Holland": 5}
+    counted = asyncio.run(facets_of(without))
+    served = asyncio.run(facets_of(catalogue))
+    assert counted == served
+    assert facet_counts({"facet_results": served}, "provincie") == {
+        "Noord-Holland": 1, "Zuid-Holland": 1}

@@ -15,7 +15,7 @@ in a new file, which is a new cache key). So
 
 Everything else (filters, `?kanalen__arraycontains=`, toggle URLs, the JSON and HTML output) is
 Datasette's: the classes below only decide where the rows of counts come from. The hooks that
-install them are in pipeline/catalogue/plugins/facet_counts.py; benchmarks in bench/ (`make bench`).
+install them are in pipeline/catalogue/plugins/precomputed.py; benchmarks in bench/ (`make bench`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
 from pipeline.catalogue import compare
-from pipeline.contract.derive import BUDGET_LABELS
+from pipeline.contract.config import BUDGET_LABELS
+from pipeline.store import precomputed
 
 DATABASE = "kennisbank"
 TABLE = "acties"
@@ -76,51 +77,21 @@ def file_key(db) -> tuple | None:
 
 def facet_configs(datasette) -> list[tuple[str, str]]:
     """(type, column) of the facets configured for the table in the metadata."""
-    metadata = datasette.table_metadata(DATABASE, TABLE) or {}
-    found = []
-    for facet in metadata.get("facets", []):
-        if isinstance(facet, str):
-            found.append(("column", facet))
-        else:
-            kind, config = next(iter(facet.items()))
-            column = config if isinstance(config, str) else (config.get("column")
-                                                            or config.get("simple"))
-            found.append((kind, column))
-    return found
-
-
-def count_sql(kind: str, column: str) -> str:
-    col = escape_sqlite(column)
-    if kind == "column":
-        return (f"select {col} as value, count(*) as count from [{TABLE}] where {col} is not null "
-                f"group by {col} order by count desc, value")
-    if kind == "date":
-        return (f"select date({col}) as value, count(*) as count from [{TABLE}] "
-                f"where date({col}) is not null group by date({col}) order by count desc, value")
-    return (f"select j.value as value, count(*) as count from [{TABLE}] t, json_each(t.{col}) j "
-            f"group by j.value order by count desc, value")
-
-
-def repeats_sql(column: str) -> str:
-    col = escape_sqlite(column)
-    return (f"select count(*) from [{TABLE}] t where {col} is not null and "
-            f"json_array_length(t.{col}) != (select count(distinct value) from json_each(t.{col}))")
+    return precomputed.configs_of(datasette.table_metadata(DATABASE, TABLE))
 
 
 def compute(conn, configs: list[tuple[str, str]]) -> Counts:
+    """The counts the catalogue was built with (pipeline/store/precomputed.py), and those of
+    any configured facet the file does not hold, counted now."""
     counts = Counts()
-    tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
-    if TABLE not in tables:
-        return counts
-    columns = {r[1] for r in conn.execute(f"pragma table_info([{TABLE}])")}
+    held = precomputed.shipped(conn)
+    missing = [c for c in configs if c not in held]
+    found = {**held, **(precomputed.count(conn, missing) if missing else {})}
     for kind, column in configs:
-        if column not in columns or kind not in ("column", "date", "array"):
-            continue
-        if kind == "array":
-            if conn.execute(repeats_sql(column)).fetchone()[0]:
-                continue  # repeated items: Datasette's own (de-duplicating) query stays
-            counts.unique_items.add(column)
-        counts.rows[(kind, column)] = [(r[0], r[1]) for r in conn.execute(count_sql(kind, column))]
+        if (kind, column) in found:
+            counts.rows[(kind, column)] = found[(kind, column)]
+            if kind == "array":
+                counts.unique_items.add(column)
     return counts
 
 

@@ -85,7 +85,7 @@ def _stop(signum: int, frame: Any) -> None:
 
 
 def column_descriptions(tab: str) -> dict[str, str]:
-    from pipeline.store.load import public_fields
+    from pipeline.contract.config import public_fields
 
     return {f.veld: f.beschrijving for f in public_fields(tab)}
 
@@ -121,7 +121,7 @@ def with_hourly_rate(database: dict[str, Any]) -> None:
     """{uurtarief} in a description of a query or of a column of acties: the hourly rate of
     schemas/vergelijken.yml as readers read it (€ 40)."""
     from pipeline import nl
-    from pipeline.contract.derive import hourly_rate
+    from pipeline.contract.config import hourly_rate
 
     rate = nl.amount(hourly_rate())
     for query in database["queries"].values():

@@ -36,6 +36,7 @@ from datasette.database import Database
 from datasette.inspect import inspect_hash
 
 from pipeline.catalogue import facets
+from pipeline.store import precomputed
 
 DB = facets.DATABASE
 _INSIDE = contextvars.ContextVar("kennisbank_inside_request", default=False)
@@ -62,13 +63,21 @@ class Catalogue(Database):
 
     def _open(self) -> None:
         """One connection per SQL thread (each thread uses one at a time, so none waits), and
-        the file's hash and size (Datasette's index page shows them), read now, from this file."""
+        the file's fingerprint, size and table counts (Datasette's index page shows them), read
+        now, from this file: as the build stored them in it (pipeline/store/precomputed.py), or
+        else hashed and counted (a catalogue built before they were stored)."""
+        connections = []
         for _ in range(max(1, self.ds.setting("num_sql_threads") or 1)):
             conn = self.connect()  # ?immutable=1; SQLite opens the file here
             self.ds._prepare_connection(conn, self.name)
+            connections.append(conn)
+        stored = precomputed.info(connections[0])
+        for conn in connections:
             self._pool.put(conn)
-        self.cached_hash = inspect_hash(Path(self.path))
+        self.cached_hash = stored.get("kenmerk") or inspect_hash(Path(self.path))
         self.cached_size = os.path.getsize(self.path)
+        if stored.get("tabellen") is not None:
+            self._cached_table_counts = stored["tabellen"]
 
     async def execute_fn(self, fn):
         """Datasette's execute_fn, with a connection of this object instead of the thread's."""

@@ -227,6 +227,23 @@ def load_comparisons() -> dict[str, Any]:
     return _read_yaml("vergelijken.yml")
 
 
+def hourly_rate() -> float:
+    """Euros per staff hour in the total cost (schemas/vergelijken.yml)."""
+    return float(load_comparisons()["uurtarief"])
+
+
+# The budget classes (derived column budget_klasse), low to high.
+NO_BUDGET = "Geen budget (€ 0)"
+BUDGET_CLASSES = ((0, NO_BUDGET), (250, "< 250"), (1000, "250 – 1.000"), (5000, "1.000 – 5.000"))
+ABOVE_BUDGET_CLASSES = "> 5.000"
+BUDGET_LABELS = tuple(label for _, label in BUDGET_CLASSES) + (ABOVE_BUDGET_CLASSES,)
+
+
+def public_fields(tab: str) -> list[Field]:
+    """Fields that may appear in the public catalogue: no personal data, no Delen flag."""
+    return [f for f in load_fields()[tab] if f.publiek and f.veld != "delen"]
+
+
 @cache
 def load_messages() -> dict[str, dict[str, str]]:
     return _read_yaml("meldingen.yml")

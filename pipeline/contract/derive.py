@@ -9,13 +9,19 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pipeline.contract.config import ACTIES, Field, channel_groups, load_comparisons, match_key
+from pipeline.contract.config import (  # noqa: F401 - the budget classes are used from here
+    ABOVE_BUDGET_CLASSES,
+    ACTIES,
+    BUDGET_CLASSES,
+    BUDGET_LABELS,
+    NO_BUDGET,
+    Field,
+    channel_groups,
+    hourly_rate,
+    match_key,
+)
 from pipeline.contract.findings import Findings
 
-NO_BUDGET = "Geen budget (€ 0)"
-BUDGET_CLASSES = ((0, NO_BUDGET), (250, "< 250"), (1000, "250 – 1.000"), (5000, "1.000 – 5.000"))
-ABOVE_BUDGET_CLASSES = "> 5.000"
-BUDGET_LABELS = tuple(label for _, label in BUDGET_CLASSES) + (ABOVE_BUDGET_CLASSES,)
 PLANNED, RUNNING, FINISHED = STATUSES = ("gepland", "lopend", "afgerond")
 
 
@@ -138,11 +144,6 @@ def add_derived(frame: pd.DataFrame, provinces: dict[str, str], today: date,
     frame["deelnemers_per_1000_inwoners"] = ratio(frame["deelnemers"], per_1000, 2)
     frame["realisatie_pct"] = ratio(100 * frame["resultaat"], frame["streefwaarde"], 1)
     return frame
-
-
-def hourly_rate() -> float:
-    """Euros per staff hour in the total cost (schemas/vergelijken.yml)."""
-    return float(load_comparisons()["uurtarief"])
 
 
 def total_cost(budget: pd.Series, hours: pd.Series) -> pd.Series:

@@ -14,7 +14,12 @@ import pandas as pd
 import sqlite_utils
 
 from pipeline.contract import search_text
-from pipeline.contract.config import ACTIES, BIBLIOTHEKEN, Field, load_fields, terms_version_of
+from pipeline.contract.config import (  # noqa: F401 - public_fields is used from here
+    ACTIES,
+    BIBLIOTHEKEN,
+    public_fields,
+    terms_version_of,
+)
 from pipeline.contract.process import (
     PUBLISHED,
     RAW_COLUMN,
@@ -23,6 +28,7 @@ from pipeline.contract.process import (
     WITHHELD,
     Outcome,
 )
+from pipeline.store import precomputed
 from pipeline.store.summaries import save_summaries
 
 CATALOGUE = "kennisbank.db"
@@ -51,11 +57,6 @@ FACET_COLUMNS = ["bibliotheek", "provincie", "jaar", "kwartaal", "status", "doel
 ARRAY_FACET_COLUMNS = ["doelen", "doelgroepen", "kanalen", "kanaalgroepen", "functies"]
 SQL_TYPES = {"bedrag": float, "getal": float, "geheel": int, "breedtegraad": float,
              "lengtegraad": float}
-
-
-def public_fields(tab: str) -> list[Field]:
-    """Fields that may appear in the public catalogue: no personal data, no Delen flag."""
-    return [f for f in load_fields()[tab] if f.publiek and f.veld != "delen"]
 
 
 def action_columns() -> dict[str, type]:
@@ -157,6 +158,7 @@ def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
         save_actions(db, outcome)
         save_summaries(db)
         ensure_catalogue_shape(db)
+        precomputed.save(db.conn)
         db.conn.commit()
         db.conn.execute("VACUUM")
         db.conn.close()
