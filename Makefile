@@ -55,6 +55,7 @@ sample: install ## Regenerate the embedded sample workbook (fictional data)
 docs: install ## Regenerate the field, vocabulary and findings lists, the selection options of the requirements and the terms' settings in docs/ from schemas/
 	$(BIN)/python -m pipeline.contract.guide
 	$(BIN)/python -m pipeline.catalogue.terms
+	$(BIN)/python -m bench.shape --docs
 
 bench: install ## Benchmarks at 1.000-100.000 actions (BENCH_FULL=1: also 1.000.000); not in make test
 	BENCH_FULL=$(BENCH_FULL) $(BIN)/python -m bench.run
