@@ -188,10 +188,23 @@ def readme_cmd(doc: Path, readme: Path, explanations: Path, *extra: str):
                str(explanations), *extra)
 
 
+def test_the_readme_block_is_made_from_the_document_and_only_the_block_changes(files):
+    doc, readme, explanations = files
+    done = readme_cmd(doc, readme, explanations)
+    assert done.returncode == 0, done.stderr
+    assert readme.read_text(encoding="utf-8") == f"{BEFORE}{BEGIN}\n{EXPECTED}\n{END}{AFTER}"
+    assert readme_cmd(doc, readme, explanations, "--check").returncode == 0
+    again = readme_cmd(doc, readme, explanations)  # regenerating changes nothing
+    assert (again.returncode, again.stdout) == (0, "")
+    assert readme.read_text(encoding="utf-8") == f"{BEFORE}{BEGIN}\n{EXPECTED}\n{END}{AFTER}"
 
 
-
-
+def test_a_stale_block_is_noticed_by_check(files):
+    doc, readme, explanations = files
+    done = readme_cmd(doc, readme, explanations, "--check")
+    assert done.returncode == 1
+    assert "verouderd" in done.stderr
+    assert "oude cijfers" in readme.read_text(encoding="utf-8")
 
 
 def test_a_document_missing_a_required_key_is_rejected_by_name(files):
@@ -202,7 +215,7 @@ def test_a_document_missing_a_required_key_is_rejected_by_name(files):
     broken["sizes"]["100000"]["load"]["table_html"]["2"]["8"]["rps"] = "snel"
     doc.write_text(json.dumps(broken), encoding="utf-8")
     before = readme.read_text(encoding="utf-8")
-    done = run("bench.shape", "--check", str(doc))
+    done = readme_cmd(doc, readme, explanations)
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         f"{doc} past niet in de vorm van latest.json (versie 1):",
@@ -223,7 +236,15 @@ def test_an_output_of_the_old_shape_is_rejected_with_the_way_to_convert_it(files
                                    "met `python -m bench.shape --convert OUD NIEUW`.")
 
 
-
+def test_a_readme_without_the_markers_is_left_alone_with_a_clear_message(files):
+    doc, readme, explanations = files
+    readme.write_text(BEFORE + AFTER, encoding="utf-8")
+    done = readme_cmd(doc, readme, explanations)
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "Het blok 'prestaties' ontbreekt in README.md: zet de regels", f"  {BEGIN}", f"  {END}",
+        "in de sectie Prestaties."]
+    assert readme.read_text(encoding="utf-8") == BEFORE + AFTER
 
 
 def test_the_schema_accepts_the_document_and_refuses_a_changed_one(files):
