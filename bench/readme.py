@@ -54,15 +54,16 @@ OPS = {"<": "< ", "<=": "≤ ", ">=": "≥ ", "==": ""}
 # ------------------------------------------------------------------------ numbers
 
 def figure(value: float | None, unit: str = "") -> str:
-    """66.4, "ms" -> "66 ms"; 48.83, "s" -> "48,8 s"; 9.93, "×" -> "9,9 ×"; 15.8, "/s" -> "15,8/s"."""
+    """66.4, "ms" -> "66 ms"; 48.83, "s" -> "48,8 s"; 9.93, "×" -> "9,9 ×"; 1.02, "×" -> "1,02 ×";
+    15.8, "/s" -> "15,8/s"."""
     if value is None:
         return "niet gemeten"
     if unit == "ms":
         text = nl.number(value, 0 if value >= 100 else 1)
     elif unit == "MiB" or float(value).is_integer() and not unit:
         text = nl.number(value, 0)
-    elif unit == "s" and value < 1:
-        text = nl.number(value, 2)
+    elif unit == "s" and value < 1 or unit == "×" and value < 2:
+        text = nl.number(value, 2)  # 0,31 s; 1,02 × (the usage log's target is 1,2 ×)
     else:
         text = nl.number(value, 1 if abs(value) >= 1 else 2)
     if not unit:

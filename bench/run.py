@@ -601,7 +601,7 @@ def main() -> int:
     except shape.ShapeError as exc:
         say(str(exc))
         return 1
-    say(f"\nJSON: {OUT / 'latest.json'}")
+    say(f"\nJSON: {OUT / 'latest.json'} (de README-cijfers daaruit: make bench-readme)")
     return 0
 
 
