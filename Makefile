@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUT ?= output
 PORT ?= 8001
 
-.PHONY: help install run build check serve test fuzz sample docs clean bench
+.PHONY: help install run build check serve test fuzz sample docs clean bench bench-readme
 
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -55,9 +55,13 @@ sample: install ## Regenerate the embedded sample workbook (fictional data)
 docs: install ## Regenerate the field, vocabulary and findings lists, the selection options of the requirements and the terms' settings in docs/ from schemas/
 	$(BIN)/python -m pipeline.contract.guide
 	$(BIN)/python -m pipeline.catalogue.terms
+	$(BIN)/python -m bench.shape --docs
 
 bench: install ## Benchmarks at 1.000-100.000 actions (BENCH_FULL=1: also 1.000.000); not in make test
 	BENCH_FULL=$(BENCH_FULL) $(BIN)/python -m bench.run
+
+bench-readme: install ## Regenerate the figures of README.md "Prestaties" from output/bench/latest.json
+	$(BIN)/python -m bench.readme output/bench/latest.json
 
 clean: ## Remove generated output (keeps .venv)
 	rm -rf $(OUT)/*.db $(OUT)/raw $(OUT)/rapporten
