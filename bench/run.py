@@ -22,7 +22,8 @@
 Settings (environment): BENCH_FULL=1 adds 1,000,000 rows; BENCH_SIZES=1000,10000 chooses the
 sizes; BENCH_SEED (1); BENCH_REQUESTS (30 per page); BENCH_PAGE_SECONDS (90: a page slower than
 that in total stops early, with the count recorded); BENCH_LOAD_SECONDS (20);
-BENCH_LOAD_SIZES (the largest size); BENCH_STOCK=0 skips stock Datasette; BENCH_SWAP=0 skips
+BENCH_LOAD_SIZES (the largest size); BENCH_STOCK=0 skips stock Datasette, BENCH_STOCK_SIZES
+measures it at these sizes only (at 1,000,000 stock takes minutes per page); BENCH_SWAP=0 skips
 the swap, BENCH_SWAP_SECONDS (30); BENCH_WORKERS: processes of `kennisbank serve --workers`
 (the number of cores; the faceted table under load is also measured with one process).
 """
@@ -115,6 +116,8 @@ def bench_pipeline(rows: int, snapshot: Path, work: Path) -> dict[str, Any]:
         "verhouding_sqlite_utils": round(build_s / sqlite_utils_s, 2),
         "stadia": stages["stadia"], "overig_s": stages["overig_seconden"],
         "cpu_s": stages["cpu_seconden"], "catalogus": str(out / "kennisbank.db"),
+        "piek_kindproces_mib": stages.get("piek_kindproces_mib"),
+        "cpu_kindproces_s": stages.get("cpu_kindproces_seconden"),
     }
 
 
@@ -557,6 +560,8 @@ def main() -> int:
     seed = env_int("BENCH_SEED", 1)
     stock = os.environ.get("BENCH_STOCK", "1") != "0"
     chosen = sizes()
+    stock_sizes = [int(s) for s in (os.environ.get("BENCH_STOCK_SIZES") or ",".join(
+        map(str, chosen))).split(",") if s.strip()]
     load_sizes = [int(s) for s in (os.environ.get("BENCH_LOAD_SIZES") or str(max(chosen))
                                    ).split(",") if s.strip()]
     OUT.mkdir(parents=True, exist_ok=True)
@@ -577,7 +582,8 @@ def main() -> int:
         say(f"  build {pipeline['build_s']} s = {pipeline['verhouding_executemany']}× executemany "
             f"({pipeline['vloer_executemany_s']} s), piek {pipeline['build_piek_mib']} MiB")
         db = Path(pipeline["catalogus"])
-        data = {"pijplijn": pipeline, "catalogus": bench_catalogue(db, seed, stock),
+        data = {"pijplijn": pipeline,
+                "catalogus": bench_catalogue(db, seed, stock and rows in stock_sizes),
                 "koude_start": bench_cold_start(db, seed)}
         if rows in load_sizes:
             data["belasting"] = bench_load(db, seed)

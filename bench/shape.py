@@ -110,6 +110,7 @@ def _size(rows: str, data: dict[str, Any], workers: int) -> dict[str, Any]:
         "build_ratio": p["verhouding_executemany"], "peak_mib": p["build_piek_mib"],
         "sqlite_utils_s": p.get("sqlite_utils_csv_s"),
         "sqlite_utils_ratio": p.get("verhouding_sqlite_utils"), "cpu_s": p.get("cpu_s"),
+        "child_peak_mib": p.get("piek_kindproces_mib"), "child_cpu_s": p.get("cpu_kindproces_s"),
         "stages": {STAGES.get(k, k): {"s": v["seconden"], "peak_mib": v.get("piek_mib")}
                    for k, v in p["stadia"].items()},
         "other_s": p.get("overig_s"), "startup_s": startup, "pages": pages,

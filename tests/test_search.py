@@ -11,7 +11,7 @@ import urllib.parse
 
 import pytest
 
-from helpers import BROWSER, get, serve_with_log, start_serve, stop, wait_for
+from helpers import BROWSER, TODAY, get, serve_with_log, start_serve, stop, wait_for
 from pipeline.contract import search_text
 from pipeline.store.load import SEARCH_TEXT
 
@@ -187,3 +187,45 @@ def test_normalised_text_and_queries():
     lexicon = frozenset({"voorlees", "actie", "zomer"})
     assert search_text.query("voorleesacties", lexicon) == '"voorlees"'
     assert search_text.query("voorleesacties") == '"voorleesactie"'
+
+
+def test_the_search_index_made_in_a_second_process_is_the_same(tmp_path, monkeypatch):
+    """From PARALLEL_FROM actions on, a forked process normalises the texts while the tables
+    are written: the index is the same as made in this process, and as made from the
+    catalogue's own `acties` table (as netwerk.db does)."""
+    import os
+    import sqlite3
+
+    import sqlite_utils
+
+    from pipeline.contract.process import process
+    from pipeline.store import search_index
+    from pipeline.store.load import write_catalogue
+    from tools.sample.synthetic import make_snapshot
+
+    outcome = process(make_snapshot(600, seed=7), TODAY)
+    forked: list[int] = []
+    real_start = search_index.Tokens.start
+
+    def start(self):
+        started = real_start(self)
+        forked.append(len(self._pool._processes) if self._pool else 0)
+        return started
+
+    monkeypatch.setattr(search_index.Tokens, "start", start)
+    index = "select rowid, titel, labels, tekst from acties_zoeken order by rowid"
+    found = {}
+    for name, threshold in (("apart", 1), ("hier", 10**9)):
+        monkeypatch.setattr(search_index, "PARALLEL_FROM", threshold)
+        db = write_catalogue(outcome, tmp_path / name)
+        with sqlite3.connect(db) as conn:
+            found[name] = conn.execute(index).fetchall()
+    assert forked == ([1, 0] if (os.cpu_count() or 1) > 1 else [0, 0])
+    db = sqlite_utils.Database(tmp_path / "hier" / "kennisbank.db")
+    search_index.save(db.conn)  # from the table
+    found["tabel"] = db.conn.execute(index).fetchall()
+    published = sqlite3.connect(tmp_path / "hier" / "kennisbank.db").execute(
+        "select count(*) from acties").fetchone()[0]
+    assert len(found["hier"]) == published > 400
+    assert found["apart"] == found["hier"] == found["tabel"]
+    assert sum(1 for row in found["hier"] if "kb" in row[2]) == published  # every row has tags

@@ -8,12 +8,11 @@ import math
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pandas as pd
 import sqlite_utils
 
-from pipeline.contract import search_text
 from pipeline.contract.config import (  # noqa: F401 - public_fields is used from here
     ACTIES,
     BIBLIOTHEKEN,
@@ -28,7 +27,8 @@ from pipeline.contract.process import (
     WITHHELD,
     Outcome,
 )
-from pipeline.store import precomputed
+from pipeline.store import precomputed, search_index
+from pipeline.store.search_index import SEARCH_TABLE, SEARCH_TEXT  # noqa: F401 - used from here
 from pipeline.store.summaries import save_summaries
 
 CATALOGUE = "kennisbank.db"
@@ -44,13 +44,6 @@ DERIVED_COLUMNS = {
 }
 LEADING = ["actie_id", "titel", "bibliotheek", "provincie", "startdatum", "einddatum", "jaar",
            "kwartaal", "status"]
-# The search index (SEARCH_TABLE, FTS5): per action its title, its tags and its other text, as
-# pipeline/contract/search_text.py normalises them; its rowid is the action's rowid.
-SEARCH_TABLE = "acties_zoeken"
-SEARCH_TAGS = search_text.TAG_FIELDS
-SEARCH_TEXT = ["omschrijving", "aanleiding", "meetbaar_doel", "resultaten_toelichting",
-               "wat_werkte", "wat_werkte_niet", "tip", "partners", "vestigingen"]
-NO_TAG = "Geen"  # "no national campaign" / "no offer" is not something to search for
 FACET_COLUMNS = ["bibliotheek", "provincie", "jaar", "kwartaal", "status", "doel_behaald",
                  "budget_klasse", "landelijke_campagne", "aanbod", "kpi", "meetmethode",
                  "startdatum"]
@@ -147,6 +140,8 @@ def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
     target = out_dir / CATALOGUE
     tmp = out_dir / f".{CATALOGUE}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
+    published = shown_actions(outcome)
+    tokens = search_index.Tokens(published).start()  # meanwhile, in another process
     try:
         db = sqlite_utils.Database(tmp)
         # A file built aside: no rollback journal needed (a failed build is thrown away) and
@@ -155,9 +150,9 @@ def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
         db.conn.execute("pragma synchronous = off")
         save_libraries(db, outcome)
         save_vocabularies(db, outcome)
-        save_actions(db, outcome)
+        save_actions(db, outcome, frame=published)
         save_summaries(db)
-        ensure_catalogue_shape(db)
+        ensure_catalogue_shape(db, tokens.rows)
         precomputed.save(db.conn)
         db.conn.commit()
         db.conn.execute("VACUUM")
@@ -166,6 +161,7 @@ def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
         os.replace(tmp, target)
         _fsync_dir(out_dir)
     finally:
+        tokens.close()
         tmp.unlink(missing_ok=True)
     return target
 
@@ -192,51 +188,34 @@ def save_vocabularies(db: sqlite_utils.Database, outcome: Outcome) -> None:
         )
 
 
+def shown_actions(outcome: Outcome, outcomes: tuple[str, ...] = (PUBLISHED,)) -> pd.DataFrame:
+    """The actions of the catalogue, in its order (newest first)."""
+    shown = outcome.actions[outcome.actions["uitkomst"].isin(outcomes)]
+    return shown.sort_values(["startdatum", "rij"], ascending=[False, True])
+
+
 def save_actions(db: sqlite_utils.Database, outcome: Outcome,
-                 outcomes: tuple[str, ...] = (PUBLISHED,), foreign_keys: bool = True) -> None:
+                 outcomes: tuple[str, ...] = (PUBLISHED,), foreign_keys: bool = True,
+                 frame: pd.DataFrame | None = None) -> None:
     """The `acties` table: the public actions (netwerk.db: also the network-only ones)."""
     columns = action_columns()
     required = {f.veld for f in public_fields(ACTIES) if f.required} | {"actie_id", "rij"}
     db["acties"].create(columns, pk="actie_id", not_null=required,
                         foreign_keys=[("bibliotheek", "bibliotheken", "naam")]
                         if foreign_keys else None)
-    shown = outcome.actions[outcome.actions["uitkomst"].isin(outcomes)]
-    insert_rows(db, "acties", shown.sort_values(["startdatum", "rij"], ascending=[False, True]),
+    insert_rows(db, "acties", shown_actions(outcome, outcomes) if frame is None else frame,
                 columns)
 
 
-def ensure_catalogue_shape(db: sqlite_utils.Database) -> None:
-    """Idempotent: full-text search and the facet indexes."""
-    save_search_index(db)
+def ensure_catalogue_shape(db: sqlite_utils.Database,
+                           search_rows: Callable[[], list[tuple]] | None = None) -> None:
+    """The facet indexes and full-text search (from the rows search_rows gives, which may
+    still be in the making, else from `acties`)."""
     for column in FACET_COLUMNS + ARRAY_FACET_COLUMNS:
         db["acties"].create_index([column], if_not_exists=True)
     db["acties"].create_index(["startdatum", "actie_id"], if_not_exists=True)
+    search_index.save(db.conn, search_rows() if search_rows else None)
     db.analyze()
-
-
-def _tags(value: Any) -> list[str]:
-    if not value:
-        return []
-    values = json.loads(value) if value.startswith("[") else [value]
-    return [v for v in values if v and v != NO_TAG]
-
-
-def save_search_index(db: sqlite_utils.Database) -> None:
-    """The FTS5 table SEARCH_TABLE over the normalised title, tags and text of every action
-    (rebuilt from `acties`; the catalogue's Datasette plugin normalises a search the same way)."""
-    db.execute(f"drop table if exists [{SEARCH_TABLE}]")
-    db.execute(f"create virtual table [{SEARCH_TABLE}] using fts5(titel, labels, tekst, "
-               "tokenize = 'unicode61 remove_diacritics 2')")
-    columns = ", ".join(f"[{c}]" for c in ["titel", *SEARCH_TAGS, *SEARCH_TEXT])
-    rows = []
-    for row in db.execute(f"select rowid, {columns} from acties").fetchall():
-        rowid, title, tags = row[0], row[1] or "", row[2:2 + len(SEARCH_TAGS)]
-        labels = [label for value in tags for label in _tags(value)]
-        texts = [t for t in row[2 + len(SEARCH_TAGS):] if t]
-        rows.append((rowid, search_text.index_tokens(title),
-                     search_text.index_tokens(labels, labels), search_text.index_tokens(texts)))
-    db.conn.executemany(f"insert into [{SEARCH_TABLE}] (rowid, titel, labels, tekst) "
-                        "values (?, ?, ?, ?)", rows)
 
 
 def _fsync(path: Path) -> None:

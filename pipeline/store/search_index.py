@@ -1,0 +1,139 @@
+"""The catalogue's search index (FTS5 table SEARCH_TABLE): per action its title, its tags and its
+other text, as pipeline/contract/search_text.py normalises them (the catalogue's Datasette plugin
+normalises a search the same way). Its rowid is the action's rowid in `acties`.
+
+Normalising (stemming every word, finding the vocabulary's terms) is Python work per text, the
+largest part of a build at 100,000 actions. On a machine with more than one core and from
+PARALLEL_FROM actions on, it is done by a forked process (`Tokens.start`) while this process
+writes the catalogue's tables; the rows are the same either way (tests/test_search.py).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Iterable
+
+import pandas as pd
+
+from pipeline.contract import search_text
+
+SEARCH_TABLE = "acties_zoeken"
+SEARCH_TAGS = search_text.TAG_FIELDS
+SEARCH_TEXT = ["omschrijving", "aanleiding", "meetbaar_doel", "resultaten_toelichting",
+               "wat_werkte", "wat_werkte_niet", "tip", "partners", "vestigingen"]
+NO_TAG = "Geen"  # "no national campaign" / "no offer" is not something to search for
+PARALLEL_FROM = 5_000  # actions; below this a second process costs more than it saves
+
+
+def _labels(value: Any) -> list[str]:
+    """The tags of one cell: a list (in a frame), its JSON text (in the catalogue) or one value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return []
+    if isinstance(value, str):
+        values = json.loads(value) if value.startswith("[") else [value]
+    else:
+        values = list(value)
+    return [v for v in values if v and v != NO_TAG]
+
+
+def _text(value: Any) -> str | None:
+    """A text cell as the catalogue holds it: a list as its JSON text (pipeline/store/load.py)."""
+    if isinstance(value, str):
+        return value or None
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value.item() if hasattr(value, "item") else value)
+
+
+def tokens(rows: Iterable[tuple]) -> list[tuple]:
+    """(key, title, tag cells..., text cells...) → (key, titel, labels, tekst) of the index."""
+    tags_end = 2 + len(SEARCH_TAGS)
+    parsed: dict[str, list[str]] = {}  # a tag cell's text repeats across actions: parse it once
+    found = []
+    for row in rows:
+        labels = []
+        for value in row[2:tags_end]:
+            if isinstance(value, str):
+                if value not in parsed:
+                    parsed[value] = _labels(value)
+                labels.extend(parsed[value])
+            else:
+                labels.extend(_labels(value))
+        texts = [t for t in map(_text, row[tags_end:]) if t]
+        found.append((row[0], search_text.index_tokens(_text(row[1]) or ""),
+                      search_text.index_tokens(labels, labels),
+                      search_text.index_tokens(texts)))
+    return found
+
+
+def _columns() -> list[str]:
+    return ["titel", *SEARCH_TAGS, *SEARCH_TEXT]
+
+
+def frame_rows(frame: pd.DataFrame) -> list[tuple]:
+    """The index's rows of the actions in a frame, by actie_id."""
+    return tokens(frame[["actie_id", *_columns()]].itertuples(index=False, name=None))
+
+
+_FRAME: pd.DataFrame | None = None  # the frame a forked process reads (set before the fork)
+
+
+def _frame_rows_in_child() -> list[tuple]:
+    assert _FRAME is not None
+    return frame_rows(_FRAME)
+
+
+class Tokens:
+    """The index's rows of the actions about to be published, made in a forked process when
+    that is worth it (started before the catalogue's tables are written), else when asked."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future | None = None
+
+    def start(self) -> "Tokens":
+        global _FRAME
+        if (len(self.frame) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+                and "fork" in multiprocessing.get_all_start_methods()):
+            _FRAME = self.frame
+            try:
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+                self._future = self._pool.submit(_frame_rows_in_child)
+            finally:
+                _FRAME = None
+        return self
+
+    def rows(self) -> list[tuple]:
+        if self._future is None:
+            return frame_rows(self.frame)
+        try:
+            return self._future.result()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def save(conn, rows: list[tuple] | None = None) -> None:
+    """SEARCH_TABLE, rebuilt: from the index's rows by actie_id (Tokens.rows), or else from
+    the `acties` table itself."""
+    conn.execute(f"drop table if exists [{SEARCH_TABLE}]")
+    conn.execute(f"create virtual table [{SEARCH_TABLE}] using fts5(titel, labels, tekst, "
+                 "tokenize = 'unicode61 remove_diacritics 2')")
+    rowids = dict(conn.execute("select actie_id, rowid from acties"))
+    if rows is None:
+        columns = ", ".join(f"[{c}]" for c in _columns())
+        rows = tokens(conn.execute(f"select actie_id, {columns} from acties"))
+    conn.executemany(f"insert into [{SEARCH_TABLE}] (rowid, titel, labels, tekst) "
+                     "values (?, ?, ?, ?)",
+                     sorted((rowids[key], *rest) for key, *rest in rows if key in rowids))
