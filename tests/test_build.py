@@ -234,3 +234,11 @@ def test_history_counts_registered_and_contributing_libraries(tmp_path):
     # the public catalogue sees the public actions only: one library takes part there
     assert rows(out / "kennisbank.db", "select naam from bibliotheken where aantal_acties > 0"
                 ) == [("Bibliotheek Duinstreek",)]
+
+
+def test_the_catalogue_file_has_no_free_pages(tmp_path):
+    """Built once, front to back: nothing to compact (the build no longer runs VACUUM)."""
+    run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path))
+    db = sqlite3.connect(tmp_path / "kennisbank.db")
+    assert db.execute("pragma freelist_count").fetchone() == (0,)
+    assert db.execute("pragma integrity_check").fetchone() == ("ok",)

@@ -220,6 +220,7 @@ def test_the_search_index_made_in_a_second_process_is_the_same(tmp_path, monkeyp
         db = write_catalogue(outcome, tmp_path / name)
         with sqlite3.connect(db) as conn:
             found[name] = conn.execute(index).fetchall()
+        assert sorted(p.name for p in db.parent.iterdir()) == ["kennisbank.db"]  # no staging
     assert forked == ([1, 0] if (os.cpu_count() or 1) > 1 else [0, 0])
     db = sqlite_utils.Database(tmp_path / "hier" / "kennisbank.db")
     search_index.save(db.conn)  # from the table

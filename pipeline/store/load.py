@@ -8,7 +8,7 @@ import math
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import pandas as pd
 import sqlite_utils
@@ -105,6 +105,9 @@ def series_values(series: pd.Series, kind: type) -> list[Any]:
     return column_values(series.tolist(), kind)
 
 
+INSERT_ROWS = 20_000  # rows converted and inserted at a time
+
+
 def insert_rows(db: sqlite_utils.Database, table: str, frame: pd.DataFrame,
                 columns: dict[str, type]) -> None:
     """The rows of records(frame, columns), inserted into an existing table with one plain
@@ -113,8 +116,10 @@ def insert_rows(db: sqlite_utils.Database, table: str, frame: pd.DataFrame,
     names = list(columns)
     sql = "insert into {} ({}) values ({})".format(
         _quote(table), ", ".join(_quote(c) for c in names), ", ".join("?" for _ in names))
-    values = [series_values(frame[c], kind) for c, kind in columns.items()]
-    db.conn.executemany(sql, zip(*values))
+    for start in range(0, len(frame), INSERT_ROWS):  # a block at a time: memory stays flat
+        block = frame.iloc[start:start + INSERT_ROWS]
+        values = [series_values(block[c], kind) for c, kind in columns.items()]
+        db.conn.executemany(sql, zip(*values))
 
 
 def _quote(identifier: str) -> str:
@@ -141,7 +146,7 @@ def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
     tmp = out_dir / f".{CATALOGUE}.{os.getpid()}.tmp"
     tmp.unlink(missing_ok=True)
     published = shown_actions(outcome)
-    tokens = search_index.Tokens(published).start()  # meanwhile, in another process
+    tokens = search_index.Tokens(published, out_dir).start()  # meanwhile, in another process
     try:
         db = sqlite_utils.Database(tmp)
         # A file built aside: no rollback journal needed (a failed build is thrown away) and
@@ -152,10 +157,13 @@ def write_catalogue(outcome: Outcome, out_dir: Path) -> Path:
         save_vocabularies(db, outcome)
         save_actions(db, outcome, frame=published)
         save_summaries(db)
-        ensure_catalogue_shape(db, tokens.rows)
+        ensure_catalogue_shape(db, tokens)
         precomputed.save(db.conn)
         db.conn.commit()
-        db.conn.execute("VACUUM")
+        # Written once, front to back, into a new file: nothing to compact (VACUUM cost a
+        # second at 100,000 actions), unless a step left free pages behind.
+        if db.conn.execute("pragma freelist_count").fetchone()[0]:
+            db.conn.execute("VACUUM")
         db.conn.close()
         _fsync(tmp)
         os.replace(tmp, target)
@@ -208,13 +216,13 @@ def save_actions(db: sqlite_utils.Database, outcome: Outcome,
 
 
 def ensure_catalogue_shape(db: sqlite_utils.Database,
-                           search_rows: Callable[[], list[tuple]] | None = None) -> None:
-    """The facet indexes and full-text search (from the rows search_rows gives, which may
-    still be in the making, else from `acties`)."""
+                           tokens: search_index.Tokens | None = None) -> None:
+    """The facet indexes and full-text search (from `tokens`, which may still be in the making,
+    else from `acties`)."""
     for column in FACET_COLUMNS + ARRAY_FACET_COLUMNS:
         db["acties"].create_index([column], if_not_exists=True)
     db["acties"].create_index(["startdatum", "actie_id"], if_not_exists=True)
-    search_index.save(db.conn, search_rows() if search_rows else None)
+    search_index.save(db.conn, tokens)
     db.analyze()
 
 

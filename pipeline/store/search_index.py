@@ -14,7 +14,9 @@ import json
 import math
 import multiprocessing
 import os
+import sqlite3
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
@@ -51,7 +53,7 @@ def _text(value: Any) -> str | None:
     return str(value.item() if hasattr(value, "item") else value)
 
 
-def tokens(rows: Iterable[tuple]) -> list[tuple]:
+def tokens_of(rows: Iterable[tuple]) -> list[tuple]:
     """(key, title, tag cells..., text cells...) → (key, titel, labels, tekst) of the index."""
     tags_end = 2 + len(SEARCH_TAGS)
     parsed: dict[str, list[str]] = {}  # a tag cell's text repeats across actions: parse it once
@@ -78,62 +80,102 @@ def _columns() -> list[str]:
 
 def frame_rows(frame: pd.DataFrame) -> list[tuple]:
     """The index's rows of the actions in a frame, by actie_id."""
-    return tokens(frame[["actie_id", *_columns()]].itertuples(index=False, name=None))
+    return tokens_of(frame[["actie_id", *_columns()]].itertuples(index=False, name=None))
 
 
 _FRAME: pd.DataFrame | None = None  # the frame a forked process reads (set before the fork)
+STAGING = "zoektekst"  # the table of the forked process's file
 
 
-def _frame_rows_in_child() -> list[tuple]:
+def _write_rows_in_child(path: str) -> str:
+    """In the forked process: the index's rows of _FRAME, in its order (rowid = position + 1),
+    into a new SQLite file; the catalogue copies them with SQL (no rows back through a pipe)."""
     assert _FRAME is not None
-    return frame_rows(_FRAME)
+    conn = sqlite3.connect(path)
+    conn.execute("pragma journal_mode = off")
+    conn.execute("pragma synchronous = off")
+    conn.execute(f"create table {STAGING} (actie_id text, titel text, labels text, tekst text)")
+    conn.executemany(f"insert into {STAGING} (rowid, actie_id, titel, labels, tekst) "
+                     "values (?, ?, ?, ?, ?)",
+                     ((n, *row) for n, row in enumerate(frame_rows(_FRAME), start=1)))
+    conn.commit()
+    conn.close()
+    return path
 
 
 class Tokens:
-    """The index's rows of the actions about to be published, made in a forked process when
-    that is worth it (started before the catalogue's tables are written), else when asked."""
+    """The index's rows of the actions about to be published, in the order they are inserted
+    into `acties`: made in a forked process when that is worth it (started before the
+    catalogue's tables are written, in a file next to it), else when the index is saved."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, folder: Path | None = None):
         self.frame = frame
+        self.path = None if folder is None else folder / f".{STAGING}.{os.getpid()}.tmp"
         self._pool: ProcessPoolExecutor | None = None
         self._future: Future | None = None
 
     def start(self) -> "Tokens":
         global _FRAME
-        if (len(self.frame) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+        if (self.path is not None and len(self.frame) >= PARALLEL_FROM
+                and (os.cpu_count() or 1) > 1
                 and "fork" in multiprocessing.get_all_start_methods()):
+            self.path.unlink(missing_ok=True)
             _FRAME = self.frame
             try:
                 self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-                self._future = self._pool.submit(_frame_rows_in_child)
+                self._future = self._pool.submit(_write_rows_in_child, str(self.path))
             finally:
                 _FRAME = None
         return self
 
-    def rows(self) -> list[tuple]:
+    def fill(self, conn) -> None:
+        """Insert the rows into SEARCH_TABLE (which exists, empty) of the catalogue."""
         if self._future is None:
-            return frame_rows(self.frame)
+            _insert(conn, frame_rows(self.frame))
+            return
+        path = self._future.result()
+        self._stop_pool()
+        conn.commit()  # ATTACH and DETACH run outside a transaction
+        conn.execute("attach database ? as zoek", [path])
         try:
-            return self._future.result()
+            moved = conn.execute(  # the same actions at the same rowids, or it is a bug
+                f"select count(*) from zoek.{STAGING} t left join acties a on a.rowid = t.rowid "
+                "where a.actie_id is not t.actie_id").fetchone()[0]
+            if moved:
+                raise RuntimeError(f"zoekindex: {moved} acties op een andere plaats")
+            conn.execute(f"insert into [{SEARCH_TABLE}] (rowid, titel, labels, tekst) "
+                         f"select rowid, titel, labels, tekst from zoek.{STAGING} order by rowid")
         finally:
+            conn.commit()
+            conn.execute("detach database zoek")
             self.close()
 
-    def close(self) -> None:
+    def _stop_pool(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def close(self) -> None:
+        self._stop_pool()
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
-def save(conn, rows: list[tuple] | None = None) -> None:
-    """SEARCH_TABLE, rebuilt: from the index's rows by actie_id (Tokens.rows), or else from
-    the `acties` table itself."""
-    conn.execute(f"drop table if exists [{SEARCH_TABLE}]")
-    conn.execute(f"create virtual table [{SEARCH_TABLE}] using fts5(titel, labels, tekst, "
-                 "tokenize = 'unicode61 remove_diacritics 2')")
+
+def _insert(conn, rows: Iterable[tuple]) -> None:
+    """Rows by actie_id into SEARCH_TABLE at the action's rowid."""
     rowids = dict(conn.execute("select actie_id, rowid from acties"))
-    if rows is None:
-        columns = ", ".join(f"[{c}]" for c in _columns())
-        rows = tokens(conn.execute(f"select actie_id, {columns} from acties"))
     conn.executemany(f"insert into [{SEARCH_TABLE}] (rowid, titel, labels, tekst) "
                      "values (?, ?, ?, ?)",
                      sorted((rowids[key], *rest) for key, *rest in rows if key in rowids))
+
+
+def save(conn, tokens: Tokens | None = None) -> None:
+    """SEARCH_TABLE, rebuilt: from the rows of `tokens`, or else from the `acties` table."""
+    conn.execute(f"drop table if exists [{SEARCH_TABLE}]")
+    conn.execute(f"create virtual table [{SEARCH_TABLE}] using fts5(titel, labels, tekst, "
+                 "tokenize = 'unicode61 remove_diacritics 2')")
+    if tokens is not None:
+        tokens.fill(conn)
+        return
+    columns = ", ".join(f"[{c}]" for c in _columns())
+    _insert(conn, tokens_of(conn.execute(f"select actie_id, {columns} from acties")))
