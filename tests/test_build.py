@@ -242,3 +242,19 @@ def test_the_catalogue_file_has_no_free_pages(tmp_path):
     db = sqlite3.connect(tmp_path / "kennisbank.db")
     assert db.execute("pragma freelist_count").fetchone() == (0,)
     assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+def test_a_killed_runs_temporary_files_are_removed_by_the_next_build(tmp_path):
+    """What a killed run can leave (the catalogue built aside, the search index's rows of the
+    forked process, reports being written): gone after the next build, nothing else touched."""
+    (tmp_path / "raw").mkdir()
+    left = [".kennisbank.db.4242.tmp", ".zoektekst.4242.tmp", "raw/x.json.tmp"]
+    for name in left:
+        (tmp_path / name).write_text("half", encoding="utf-8")
+    (tmp_path / ".rapporten.4242.tmp").mkdir()
+    (tmp_path / "eigen.txt").write_text("blijft", encoding="utf-8")
+    run_cli("build", "--source", str(KLEIN), "--out", str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [
+        ".kennisbank.lock"]
+    assert not (tmp_path / "raw" / "x.json.tmp").exists()
+    assert (tmp_path / "eigen.txt").read_text(encoding="utf-8") == "blijft"

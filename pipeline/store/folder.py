@@ -51,7 +51,7 @@ def storage_error(exc: OSError | sqlite3.Error, out_dir: Path, unchanged: bool) 
 def remove_leftovers(out_dir: Path) -> None:
     """Temporary files of runs that were killed (SIGKILL, power cut): under the lock no other
     run is writing, so whatever temporary file is there is a leftover."""
-    patterns = [f".{CATALOGUE}.*.tmp*", ".rapporten.*.tmp", ".rapporten.*.old",
+    patterns = [f".{CATALOGUE}.*.tmp*", ".rapporten.*.tmp", ".rapporten.*.old", ".zoektekst.*.tmp",
                 "raw/*.json.tmp"]
     for pattern in patterns:
         for path in out_dir.glob(pattern):
