@@ -396,3 +396,39 @@ def test_screenshots_in_headless_chromium(sample_reports, two_runs, tmp_path):
     for name in ("coordinatoren", "bibliotheek"):
         for device in ("desktop", "telefoon"):
             assert (SCREENSHOTS / f"rapport-{name}-{device}.png").stat().st_size > 10_000
+
+
+def test_reports_with_the_csv_files_written_by_a_second_process_are_the_same(tmp_path,
+                                                                             monkeypatch):
+    """With many findings a forked process writes the findings' CSV files while the library
+    reports are rendered here: every file is byte for byte what one process writes."""
+    import os
+
+    from pipeline.app import build
+    from pipeline.reports import render
+    from pipeline.sources.snapshot import write_snapshot
+    from tools.sample.synthetic import make_snapshot
+
+    snapshot_path = write_snapshot(make_snapshot(400, seed=11), tmp_path / "bron")
+    out = tmp_path / "uit"
+    build(str(snapshot_path), out, TODAY)
+    forked: list[bool] = []
+    real = render.Forked
+
+    class Counted(real):
+        def __init__(self, task, parallel):
+            super().__init__(task, parallel)
+            forked.append(self.forked)
+
+    monkeypatch.setattr(render, "Forked", Counted)
+    files = {}
+    for name, threshold in (("apart", 1), ("hier", 10**9)):
+        monkeypatch.setattr(render, "FORK_FINDINGS_FROM", threshold)
+        write_reports(out)
+        folder = out / "rapporten"
+        files[name] = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+    assert forked == [(os.cpu_count() or 1) > 1, False]
+    assert len(files["hier"]) == 93 and "meldingen.csv" in files["hier"]
+    assert files["apart"] == files["hier"]
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [
+        ".kennisbank.lock"]

@@ -27,6 +27,7 @@ from pipeline import nl
 from pipeline.contract.config import ACTIES
 from pipeline.csv_guard import guard_cell
 from pipeline.errors import KennisbankError
+from pipeline.forked import Forked
 from pipeline.reports.context import (
     COUNTED,
     FINDING_TOTALS,
@@ -392,7 +393,23 @@ def make_reports(out_dir: Path, folder: Path,
     write_report(folder / f"{COORDINATOR}.txt", render("coordinatoren.txt", coordinator))
     del coordinator
     slugs, emails = facts.slugs(), facts.emails()
-    write_findings_csvs(folder, facts, slugs)
+    # The CSV files of the findings (one pass over all of them) on another core, if there are
+    # many, while the library reports are rendered here (pipeline/forked.py).
+    csvs = Forked(lambda: write_findings_csvs(folder, facts, slugs),
+                  parallel=len(facts.history.findings) >= FORK_FINDINGS_FROM)
+    try:
+        _library_reports(folder, facts, slugs, emails, reports)
+        csvs.result()
+    finally:
+        csvs.close()
+    return reports
+
+
+FORK_FINDINGS_FROM = 20_000  # findings; fewer are written faster than a process is forked
+
+
+def _library_reports(folder: Path, facts: ReportFacts, slugs: dict[str, str],
+                     emails: dict[str, str], reports: Reports) -> None:
     for name, slug in slugs.items():
         context = library_context(facts, name, slug)
         counts = context["tellingen"]
@@ -403,7 +420,6 @@ def make_reports(out_dir: Path, folder: Path,
             open_findings=counts["fouten"] + counts["waarschuwingen"],
             reminders=counts["resultaten_gevraagd"],
             subject=library_subject(name, counts, context["run"]["datum"])))
-    return reports
 
 
 def release_build_memory() -> None:

@@ -4,24 +4,24 @@ normalises a search the same way). Its rowid is the action's rowid in `acties`.
 
 Normalising (stemming every word, finding the vocabulary's terms) is Python work per text, the
 largest part of a build at 100,000 actions. On a machine with more than one core and from
-PARALLEL_FROM actions on, it is done by a forked process (`Tokens.start`) while this process
-writes the catalogue's tables; the rows are the same either way (tests/test_search.py).
+PARALLEL_FROM actions on, a forked process (pipeline/forked.py) does it while this process
+writes the catalogue's tables, and writes the rows to a file next to the catalogue, which SQL
+copies into the index; the index is the same either way (tests/test_search.py).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 import sqlite3
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
 import pandas as pd
 
 from pipeline.contract import search_text
+from pipeline.forked import Forked, can_fork
 
 SEARCH_TABLE = "acties_zoeken"
 SEARCH_TAGS = search_text.TAG_FIELDS
@@ -83,21 +83,19 @@ def frame_rows(frame: pd.DataFrame) -> list[tuple]:
     return tokens_of(frame[["actie_id", *_columns()]].itertuples(index=False, name=None))
 
 
-_FRAME: pd.DataFrame | None = None  # the frame a forked process reads (set before the fork)
 STAGING = "zoektekst"  # the table of the forked process's file
 
 
-def _write_rows_in_child(path: str) -> str:
-    """In the forked process: the index's rows of _FRAME, in its order (rowid = position + 1),
-    into a new SQLite file; the catalogue copies them with SQL (no rows back through a pipe)."""
-    assert _FRAME is not None
+def write_rows(frame: pd.DataFrame, path: Path) -> Path:
+    """The index's rows of the frame, in its order (rowid = position + 1), into a new SQLite
+    file (written by the forked process; the catalogue copies them with SQL)."""
     conn = sqlite3.connect(path)
     conn.execute("pragma journal_mode = off")
     conn.execute("pragma synchronous = off")
     conn.execute(f"create table {STAGING} (actie_id text, titel text, labels text, tekst text)")
     conn.executemany(f"insert into {STAGING} (rowid, actie_id, titel, labels, tekst) "
                      "values (?, ?, ?, ?, ?)",
-                     ((n, *row) for n, row in enumerate(frame_rows(_FRAME), start=1)))
+                     ((n, *row) for n, row in enumerate(frame_rows(frame), start=1)))
     conn.commit()
     conn.close()
     return path
@@ -111,32 +109,23 @@ class Tokens:
     def __init__(self, frame: pd.DataFrame, folder: Path | None = None):
         self.frame = frame
         self.path = None if folder is None else folder / f".{STAGING}.{os.getpid()}.tmp"
-        self._pool: ProcessPoolExecutor | None = None
-        self._future: Future | None = None
+        self._job: Forked | None = None
 
     def start(self) -> "Tokens":
-        global _FRAME
-        if (self.path is not None and len(self.frame) >= PARALLEL_FROM
-                and (os.cpu_count() or 1) > 1
-                and "fork" in multiprocessing.get_all_start_methods()):
+        if self.path is not None and len(self.frame) >= PARALLEL_FROM and can_fork():
             self.path.unlink(missing_ok=True)
-            _FRAME = self.frame
-            try:
-                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-                self._future = self._pool.submit(_write_rows_in_child, str(self.path))
-            finally:
-                _FRAME = None
+            frame, path = self.frame, self.path
+            self._job = Forked(lambda: write_rows(frame, path), parallel=True)
         return self
 
     def fill(self, conn) -> None:
         """Insert the rows into SEARCH_TABLE (which exists, empty) of the catalogue."""
-        if self._future is None:
+        if self._job is None or not self._job.forked:
             _insert(conn, frame_rows(self.frame))
             return
-        path = self._future.result()
-        self._stop_pool()
+        path = self._job.result()
         conn.commit()  # ATTACH and DETACH run outside a transaction
-        conn.execute("attach database ? as zoek", [path])
+        conn.execute("attach database ? as zoek", [str(path)])
         try:
             moved = conn.execute(  # the same actions at the same rowids, or it is a bug
                 f"select count(*) from zoek.{STAGING} t left join acties a on a.rowid = t.rowid "
@@ -150,13 +139,9 @@ class Tokens:
             conn.execute("detach database zoek")
             self.close()
 
-    def _stop_pool(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
     def close(self) -> None:
-        self._stop_pool()
+        if self._job is not None:
+            self._job.close()
         if self.path is not None:
             self.path.unlink(missing_ok=True)
 
