@@ -82,7 +82,7 @@ def test_catalogue_has_the_contract_shape(tmp_path):
         "keuzelijst_functie", "keuzelijst_aanbod", "keuzelijst_kpi", "keuzelijst_meetmethode",
         "overzicht_doelen", "overzicht_kanalen", "overzicht_jaar_provincie",
         "rangorde_kosten_per_nieuw_lid", "rangorde_kosten_per_deelnemer",
-        "weggelaten", "facet_tellingen", "catalogus"}
+        "weggelaten", "facet_tellingen", "catalogus", "zoekwoorden"}
     columns = [r[1] for r in db.execute("pragma table_info(acties)")]
     assert "contactpersoon" not in columns and "contact_email" not in columns
     assert "delen" not in columns and columns[:3] == ["actie_id", "titel", "bibliotheek"]

@@ -230,3 +230,34 @@ def test_the_search_index_made_in_a_second_process_is_the_same(tmp_path, monkeyp
     assert len(found["hier"]) == published > 400
     assert found["apart"] == found["hier"] == found["tabel"]
     assert sum(1 for row in found["hier"] if "kb" in row[2]) == published  # every row has tags
+
+
+def test_the_index_words_are_stored_and_read_from_the_catalogue(sample_build, tmp_path):
+    """The build stores the index's tokens (zoekwoorden); the server reads them from there:
+    a copy without "voorlees" among them no longer finds a compound by its first part."""
+    import asyncio
+    import shutil
+
+    from pipeline.catalogue.serve import make_datasette
+
+    with sqlite3.connect(sample_build.catalogue) as conn:
+        stored = {r[0] for r in conn.execute("select term from zoekwoorden")}
+        conn.execute("create virtual table temp.v using fts5vocab(main, acties_zoeken, row)")
+        assert stored == {r[0] for r in conn.execute("select term from temp.v")}
+    assert "voorlees" in stored and "kbjongeren1218" in stored
+
+    changed = tmp_path / "zonder" / "kennisbank.db"
+    changed.parent.mkdir()
+    shutil.copyfile(sample_build.catalogue, changed)
+    with sqlite3.connect(changed) as conn:
+        conn.execute("delete from zoekwoorden where term = 'voorlees'")
+
+    async def ids(db, search):
+        ds = make_datasette(db)
+        await ds.invoke_startup()
+        query = urllib.parse.urlencode({"_search": search, "_size": "max", "_shape": "objects"})
+        rows = (await ds.client.get(f"/kennisbank/acties.json?{query}")).json()["rows"]
+        return sorted(r["actie_id"] for r in rows)
+
+    assert asyncio.run(ids(sample_build.catalogue, "voorleesactie")) == VOORLEZEN
+    assert asyncio.run(ids(changed, "voorleesactie")) == []

@@ -25,6 +25,7 @@ from datasette.utils import path_with_replaced_args, urlsafe_components
 
 from pipeline.catalogue.site import site_config
 from pipeline.contract import search_text
+from pipeline.store import precomputed
 
 DATABASES = ("kennisbank", "netwerk")
 TABLE = "acties"
@@ -54,8 +55,12 @@ def prepare_connection(conn, database):
 
 
 def index_stems(conn) -> frozenset[str]:
-    """Every token of the search index (for compounds that are not in it), read once."""
+    """Every token of the search index (for compounds that are not in it), read once: as the
+    build stored them (pipeline/store/precomputed.py), else from the index itself."""
     try:
+        stored = precomputed.words(conn)
+        if stored is not None:
+            return stored
         conn.execute(f"create virtual table if not exists temp.{INDEX}_woorden "
                      f"using fts5vocab(main, {INDEX}, row)")
         return frozenset(r[0] for r in conn.execute(f"select term from temp.{INDEX}_woorden"))
