@@ -243,3 +243,13 @@ def test_summary_tables_are_hidden_and_described(synthetic):
     listed = asyncio.run(datasette.client.get("/kennisbank.json")).json()
     shown = {t["name"] for t in listed["tables"] if not t["hidden"]}
     assert shown.isdisjoint(SUMMARY_TABLES)
+
+
+def test_the_rankings_are_indexed_by_action(synthetic):
+    """An action card counts the ranking rows that refer to it (Datasette's links from other
+    tables): by index, not by reading the whole ranking."""
+    with sqlite3.connect(synthetic) as conn:
+        for table in ("rangorde_kosten_per_nieuw_lid", "rangorde_kosten_per_deelnemer"):
+            plan = " ".join(r[3] for r in conn.execute(
+                f"explain query plan select count(*) from {table} where actie_id = 'x'"))
+            assert f"USING COVERING INDEX idx_{table}_actie_id" in plan, plan

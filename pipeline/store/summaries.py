@@ -129,6 +129,8 @@ def save_summaries(db: sqlite_utils.Database) -> None:
                          pk="volgorde", not_null={"doel", "actie_id"},
                          foreign_keys=[("actie_id", "acties", "actie_id")])
         db.execute(f"insert into {table} (volgorde, doel, plaats, actie_id) {ranking(cost)}")
+        # an action card counts the rows that refer to it (Datasette's links from other tables)
+        db[table].create_index(["actie_id"])
     db["weggelaten"].create({"kosten": str, "doel": str, "aantal": int}, pk=("kosten", "doel"))
     for cost in RANKED_COSTS:
         db.execute(f"insert into weggelaten (kosten, doel, aantal) {left_out(cost)}")

@@ -42,9 +42,12 @@ def extra_template_vars(database, request, datasette):
 
         async def page(shown: int) -> dict:
             """Called by the template with the number of rows it shows."""
+            args = parse_qsl(request.query_string, keep_blank_values=True)
+            limit, offset = paging.window(True, request.args)
+            if offset == 0 and shown < limit:  # the whole answer is on this first page
+                return paging.page_info(request.path, args, shown, shown)
             params = {name: request.args.get(name) or "" for name in set(_NAMED.findall(sql))}
             found = await datasette.get_database(database).execute(paging.count_sql(sql), params)
-            args = parse_qsl(request.query_string, keep_blank_values=True)
             return paging.page_info(request.path, args, found.first()[0], shown)
 
         return {"kb_pagina": page}
