@@ -180,7 +180,7 @@ def stage_table(doc: dict[str, Any], sizes: list[int]) -> list[str]:
     row("build tegenover de vloer", [figure(d["build_ratio"], "×") for d in data])
     row("piekgeheugen", [figure(d["peak_mib"], "MiB") for d in data])
     if any(d.get("child_peak_mib") for d in data):
-        row("tweede proces (zoekindex): piekgeheugen, processortijd",
+        row("afgesplitste processen (zoekindex, CSV): piek (RSS, met gedeelde pagina's), processortijd",
             [f"{figure(d['child_peak_mib'], 'MiB')}, {figure(d.get('child_cpu_s'), 's')}"
              if d.get("child_peak_mib") else "—" for d in data])
     return lines
