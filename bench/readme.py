@@ -19,6 +19,7 @@ import yaml
 
 from bench.shape import FULL_SIZE, QUERY, TARGET_SIZE, ShapeError, load
 from pipeline import nl
+from pipeline.contract.guide import write_or_check
 
 ROOT = Path(__file__).resolve().parent.parent
 BEGIN = ("<!-- begin prestaties: gemaakt door `make bench-readme` uit output/bench/latest.json; "
@@ -268,15 +269,7 @@ def main(argv: list[str]) -> int:
     except ShapeError as exc:
         print(exc, file=sys.stderr)
         return 1
-    if args.check:
-        if fresh != current:
-            print(f"{readme}: het blok 'prestaties' is verouderd; draai `make bench-readme`.",
-                  file=sys.stderr)
-            return 1
-    elif fresh != current:
-        readme.write_text(fresh, encoding="utf-8")
-        print(f"Bijgewerkt: {readme}")
-    return 0
+    return write_or_check(readme, current, fresh, args.check, "make bench-readme")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.contract.guide import write_or_check
+
 SHAPE_VERSION = 1
 SCHEMA = Path(__file__).with_name("latest.schema.json")
 DOC = Path(__file__).resolve().parent.parent / "docs" / "prestaties.md"
@@ -327,15 +329,8 @@ def main(argv: list[str]) -> int:
                                      encoding="utf-8")
         elif argv[:1] == ["--docs"]:
             current = DOC.read_text(encoding="utf-8")
-            fresh = render_doc(current)
-            if "--check" in argv[1:]:
-                if fresh != current:
-                    print(f"{DOC} is verouderd: draai `python -m bench.shape --docs`.",
-                          file=sys.stderr)
-                    return 1
-            elif fresh != current:
-                DOC.write_text(fresh, encoding="utf-8")
-                print(f"Bijgewerkt: {DOC}")
+            return write_or_check(DOC, current, render_doc(current), "--check" in argv[1:],
+                                  "python -m bench.shape --docs")
         else:
             print(__doc__, file=sys.stderr)
             return 2

@@ -167,19 +167,23 @@ def render(text: str, made: Callable[[], dict[str, str]] = blocks) -> str:
     return text
 
 
+def write_or_check(path: Path, current: str, fresh: str, check: bool, command: str) -> int:
+    """A generated document: written when its text changed ("Bijgewerkt"), or with `check`
+    only reported as out of date (exit code 1), naming the command that brings it up to date."""
+    if fresh == current:
+        return 0
+    if check:
+        print(f"{path} is verouderd: draai `{command}`.", file=sys.stderr)
+        return 1
+    path.write_text(fresh, encoding="utf-8")
+    print(f"Bijgewerkt: {path}")
+    return 0
+
+
 def main(argv: list[str], guide: Path = GUIDE,
          made: Callable[[], dict[str, str]] = blocks) -> int:
     current = guide.read_text(encoding="utf-8")
-    fresh = render(current, made)
-    if "--check" in argv:
-        if fresh != current:
-            print(f"{guide} is verouderd: draai `make docs`.", file=sys.stderr)
-            return 1
-        return 0
-    if fresh != current:
-        guide.write_text(fresh, encoding="utf-8")
-        print(f"Bijgewerkt: {guide}")
-    return 0
+    return write_or_check(guide, current, render(current, made), "--check" in argv, "make docs")
 
 
 if __name__ == "__main__":
