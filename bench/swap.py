@@ -34,6 +34,7 @@ from typing import Any
 
 from bench.run import BIN, OUT, PEILDATUM, ROOT, Server, get, percentile
 from pipeline.catalogue.facets import VALUE_ORDER
+from pipeline.store.precomputed import configs_of
 
 READERS = 32
 
@@ -45,12 +46,7 @@ def _settings() -> tuple[int, int, list[tuple[str, str]], str]:
     from pipeline.catalogue.serve import SETTINGS, build_metadata
 
     table = build_metadata()["databases"]["kennisbank"]["tables"]["acties"]
-    configs = []
-    for facet in table["facets"]:
-        if isinstance(facet, str):
-            configs.append(("column", facet))
-        else:
-            configs.append(next(iter(facet.items())))
+    configs = configs_of(table)
     return (table.get("size") or SETTINGS["default_page_size"],
             table.get("facet_size") or SETTINGS["default_facet_size"], configs,
             table.get("sort_desc") or "actie_id")
